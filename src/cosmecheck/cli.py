@@ -1,0 +1,314 @@
+"""The command line: parse options, call the library, render, exit with the right status.
+
+Only this module and ``report/`` print. Heavy modules are imported inside the commands, so that
+``--version`` and ``--help`` stay fast.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, TextIO
+
+import typer
+
+from cosmecheck import __version__
+from cosmecheck.errors import CosmecheckError, UsageError
+from cosmecheck.model import Limits
+
+app = typer.Typer(
+    name="cosmecheck",
+    help="Check whether a grant consortium is eligible for an EU call, before you submit.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+class Format(str, enum.Enum):
+    text = "text"
+    json = "json"
+
+
+class FailOn(str, enum.Enum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+RulesOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--rules", help="A folder of rule packs (or one pack) used before the shipped ones."
+    ),
+]
+CallOption = Annotated[
+    str | None,
+    typer.Option("--call", help="The call to check against; overrides the file's `call`."),
+]
+
+
+MaxBytes = Annotated[int, typer.Option("--max-bytes", min=1, help="Largest file read, in bytes.")]
+MaxNodes = Annotated[
+    int, typer.Option("--max-nodes", min=1, help="Most YAML nodes in a file, aliases expanded.")
+]
+MaxDepth = Annotated[int, typer.Option("--max-depth", min=1, help="Deepest nesting in a file.")]
+MaxChars = Annotated[int, typer.Option("--max-chars", min=1, help="Longest value, in characters.")]
+MaxPartners = Annotated[int, typer.Option("--max-partners", min=1, help="Most partners in a file.")]
+_DEFAULT = Limits()
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"cosmecheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="Show tracebacks of internal errors.")
+    ] = False,
+) -> None:
+    """Check whether a grant consortium is eligible for an EU call, before you submit."""
+
+
+def _color(stream: TextIO, no_color: bool) -> bool:
+    if no_color or os.environ.get("NO_COLOR"):
+        return False
+    return bool(os.environ.get("FORCE_COLOR")) or stream.isatty()
+
+
+def _console(no_color: bool = False) -> Any:
+    from cosmecheck.report import Style
+    from cosmecheck.report.text import make_console
+
+    return make_console(sys.stdout, Style(color=_color(sys.stdout, no_color)))
+
+
+def _parse_at(text: str | None) -> Any:
+    if text is None:
+        return None
+    from cosmecheck.consortium import parse_time
+
+    try:
+        return parse_time(text)
+    except ValueError as exc:
+        raise UsageError(f"--at: {exc}") from None
+
+
+@app.command()
+def check(
+    paths: Annotated[list[str], typer.Argument(help="Consortium files, folders or globs.")],
+    call: CallOption = None,
+    rules: RulesOption = None,
+    output_format: Annotated[
+        Format, typer.Option("--format", "-f", help="Report format.")
+    ] = Format.text,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
+    ] = None,
+    fail_on: Annotated[
+        FailOn, typer.Option("--fail-on", help="Lowest severity that fails the run (exit 1).")
+    ] = FailOn.error,
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="Check time where a file gives no submission time (ISO 8601)."),
+    ] = None,
+    select: Annotated[
+        list[str] | None,
+        typer.Option("--select", help="Report only this rule or call (repeatable)."),
+    ] = None,
+    ignore: Annotated[
+        list[str] | None,
+        typer.Option("--ignore", help="Do not report this rule or call (repeatable)."),
+    ] = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Show every file's findings and schema details.")
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Only verdicts and the summary.")
+    ] = False,
+    no_color: Annotated[
+        bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")
+    ] = False,
+    max_bytes: MaxBytes = _DEFAULT.max_bytes,
+    max_nodes: MaxNodes = _DEFAULT.max_nodes,
+    max_depth: MaxDepth = _DEFAULT.max_depth,
+    max_chars: MaxChars = _DEFAULT.max_scalar_chars,
+    max_partners: MaxPartners = _DEFAULT.max_partners,
+) -> None:
+    """Check consortium files against the rules of their call."""
+    from cosmecheck.checker import check_paths, expand
+    from cosmecheck.model import CheckOptions, Severity
+    from cosmecheck.report import FORMATTERS, Style
+
+    options = CheckOptions(
+        call=call,
+        rules_dirs=tuple(rules or ()),
+        at=_parse_at(at),
+        select=tuple(select or ()),
+        ignore=tuple(ignore or ()),
+        fail_on=Severity.parse(fail_on.value),
+        limits=Limits(max_bytes, max_nodes, max_depth, max_chars, max_partners),
+    )
+    if not expand(paths):
+        raise UsageError(f"no consortium files found in {' '.join(paths)}")
+    report = check_paths(paths, options)
+    style = Style(verbose=verbose, quiet=quiet)
+    render = FORMATTERS[output_format.value]
+    if output is None:
+        render(
+            report,
+            sys.stdout,
+            Style(verbose=verbose, quiet=quiet, color=_color(sys.stdout, no_color)),
+        )
+    else:
+        _write_atomically(output, lambda stream: render(report, stream, style))
+    raise typer.Exit(report.exit_code())
+
+
+def _write_atomically(path: Path, write: Any) -> None:
+    """Write a file so that a failed run never leaves half of it or clobbers the old one."""
+    import tempfile
+
+    folder = path.parent if str(path.parent) else Path(".")
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            write(stream)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+@app.command()
+def calls(rules: RulesOption = None) -> None:
+    """List the calls that rule packs are shipped (or given) for."""
+    from cosmecheck.report.catalogue import calls_table
+    from cosmecheck.rulepacks import Catalogue
+
+    _console().print(calls_table(Catalogue(tuple(rules or ())).packs()))
+
+
+@app.command(name="rules")
+def list_rules(
+    call: Annotated[str | None, typer.Argument(help="The call (default: every pack).")] = None,
+    rules: RulesOption = None,
+) -> None:
+    """List a call's rules: id, severity, title, section of the call, source."""
+    from cosmecheck.report.catalogue import rules_table
+    from cosmecheck.rulepacks import Catalogue
+
+    catalogue = Catalogue(tuple(rules or ()))
+    packs = [catalogue.get(call)] if call else catalogue.packs()
+    console = _console()
+    for pack in packs:
+        console.print(rules_table(pack))
+
+
+@app.command()
+def explain(
+    rule: Annotated[str, typer.Argument(help="A rule id, e.g. consortium-region.")],
+    call: CallOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Explain a rule: what it checks, why, its source and how firm it is, how to fix it."""
+    from cosmecheck.report.catalogue import explain_not_checked, explain_rule
+    from cosmecheck.rulepacks import Catalogue
+
+    catalogue = Catalogue(tuple(rules or ()))
+    packs = [catalogue.get(call)] if call else catalogue.packs()
+    for pack in packs:
+        if rule in pack.rules:
+            explain_rule(_console(), pack, pack.rules[rule])
+            return
+        for item in pack.meta.get("not_checked", []):
+            if item["id"] == rule:
+                explain_not_checked(_console(), pack, item)
+                return
+    known = sorted({r for p in packs for r in p.rules})
+    raise UsageError(f"no rule {rule!r}; the rules are: {', '.join(known)}")
+
+
+@app.command()
+def facts(
+    file: Annotated[Path, typer.Argument(help="A consortium file.")],
+    call: CallOption = None,
+    rules: RulesOption = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="Check time where the file gives no submission time.")
+    ] = None,
+) -> None:
+    """Print the facts cosmecheck derives from a file (as JSON), for users and rule authors."""
+    import json
+
+    from cosmecheck.checker import Checker
+    from cosmecheck.model import CheckOptions
+
+    checker = Checker(CheckOptions(call=call, rules_dirs=tuple(rules or ()), at=_parse_at(at)))
+    result = checker.check_file(file)
+    for problem in result.load_errors:
+        where = f"{file}:{problem.line}:{problem.column}" if problem.line else str(file)
+        print(f"{where}: {problem.message}", file=sys.stderr)
+    if result.load_errors:
+        raise typer.Exit(2)
+    print(json.dumps(result.facts, indent=2, ensure_ascii=False))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the consortium file, for editors."""
+    import json
+
+    from cosmecheck.consortium import schema as format_schema
+
+    print(json.dumps(format_schema(), indent=2, ensure_ascii=False))
+
+
+@app.command()
+def init(
+    file: Annotated[Path, typer.Argument(help="Where to write it.")] = Path("consortium.yaml"),
+) -> None:
+    """Write a commented starting consortium file (never overwrites a file)."""
+    from importlib import resources
+
+    text = resources.files("cosmecheck").joinpath("starter.yaml").read_text("utf-8")
+    try:
+        with open(file, "x", encoding="utf-8") as stream:
+            stream.write(text)
+    except FileExistsError:
+        raise UsageError(
+            f"{file} exists already; cosmecheck init never overwrites a file"
+        ) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {file}: {exc.strerror or exc}") from None
+    print(f"wrote {file}: edit it, then run: cosmecheck check {file}")
+
+
+def main() -> None:
+    """Entry point: run the app; errors become one line on stderr and exit status 2."""
+    try:
+        app()
+    except CosmecheckError as exc:
+        print(f"cosmecheck: error: {exc}", file=sys.stderr)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        print("cosmecheck: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except Exception as exc:
+        if "--debug" in sys.argv[1:] or os.environ.get("COSMECHECK_DEBUG"):
+            raise
+        print(
+            f"cosmecheck: internal error: {type(exc).__name__}: {exc} "
+            "(run with --debug for details, and please report it)",
+            file=sys.stderr,
+        )
+        sys.exit(2)

@@ -1,0 +1,402 @@
+"""Derived facts: what the rules need that a consortium file does not say in one place.
+
+Every function here is pure and generic: it reads the call's parameters and tables from the
+pack, so that a new call is a new folder of YAML. Facts go under a reserved ``facts`` key, on
+the document and on each partner; rules are JSON Schemas over that enriched document.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from cosmecheck.consortium import AMOUNT_KEYS, Consortium, Submission
+from cosmecheck.countries import normalise
+from cosmecheck.rulepacks import Pack
+from cosmecheck.tables import EU, Tables
+from cosmecheck.template import eur
+
+UNKNOWN, NONE = "unknown", "none"
+_SUGGESTED_OTHER_COUNTRIES = 3
+_REGIONS_NAMED = 6
+
+
+def deadline(pack: Pack) -> datetime:
+    """The deadline instant of a call."""
+    spec = pack.meta["deadline"]
+    return datetime.fromisoformat(spec["local"]).replace(tzinfo=ZoneInfo(spec["timezone"]))
+
+
+def call_facts(pack: Pack) -> dict[str, Any]:
+    """The call's own facts, as messages and the ``facts`` command show them."""
+    when = deadline(pack)
+    return {
+        "id": pack.id,
+        "title": pack.title,
+        "deadline": when.isoformat(),
+        "deadline_text": _deadline_text(pack, when),
+        "reference_date": when.date().isoformat(),
+        "timezone": pack.meta["deadline"]["timezone"],
+    }
+
+
+def _deadline_text(pack: Pack, when: datetime) -> str:
+    utc = when.astimezone(timezone.utc)
+    return f"{when:%Y-%m-%d %H:%M} {pack.meta['deadline']['timezone']} ({utc:%H:%M} UTC)"
+
+
+# Partners ------------------------------------------------------------------------------------
+
+
+def partner_facts(consortium: Consortium, pack: Pack) -> list[dict[str, Any]]:
+    """Facts of each partner: country standing, region category, legal identity."""
+    on = deadline(pack).date()
+    identities = _identities(consortium.partners)
+    result = []
+    for index, partner in enumerate(consortium.partners):
+        facts: dict[str, Any] = {
+            "position": index + 1,
+            "name": partner["name"].strip(),
+            "role": partner.get("role", "partner"),
+        }
+        country = consortium.countries[index]
+        if country:
+            facts.update(_country_facts(country, pack, on))
+        facts.update(_region_facts(country, consortium.regions[index], pack.tables))
+        facts.update(identities[index])
+        result.append(facts)
+    return result
+
+
+def _country_facts(code: str, pack: Pack, on: date) -> dict[str, Any]:
+    groups = pack.tables.memberships(code, on)
+    wanted = pack.params.get("eligible_country_groups", [])
+    return {
+        "country": code,
+        "country_name": pack.tables.country_name(code),
+        "country_groups": groups,
+        "country_eligible": any(g in wanted for g in groups),
+        "country_standing": _standing(groups, wanted),
+    }
+
+
+def _group_name(group: str) -> str:
+    return "an EU Member State" if group == EU else f"a {group} participating country"
+
+
+def _standing(groups: list[str], wanted: list[str]) -> str:
+    held = [g for g in wanted if g in groups]
+    if held:
+        return _group_name(held[0])
+    names = [_group_name(g) for g in wanted]
+    return "neither " + " nor ".join(names) if len(names) > 1 else f"not {names[0]}"
+
+
+def _region_facts(country: str | None, region: str | None, tables: Tables) -> dict[str, Any]:
+    facts: dict[str, Any] = {"region": region} if region else {}
+    if country is None:
+        return {**facts, "region_category": UNKNOWN}
+    if country not in tables.regions["nuts2_regions"]:
+        return {**facts, "region_category": NONE}
+    if region:
+        listed = tables.region(region)
+        if listed is None:
+            return {
+                **facts,
+                "region_category": tables.regions["unlisted_category"],
+                "region_listed": False,
+            }
+        return {
+            **facts,
+            "region": listed.code,
+            "region_name": listed.name,
+            "region_category": listed.category,
+            "region_status": listed.status,
+            "region_listed": True,
+        }
+    uniform = tables.uniform_category(country)
+    if uniform:
+        return {**facts, "region_category": uniform, "region_category_from": "country"}
+    return {**facts, "region_category": UNKNOWN}
+
+
+def _identities(partners: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Same PIC: same legal entity; same name where a PIC is missing: same legal entity."""
+    parent = list(range(len(partners)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def join(i: int, j: int) -> None:
+        parent[max(root(i), root(j))] = min(root(i), root(j))
+
+    by_pic: dict[str, int] = {}
+    by_name: dict[str, list[int]] = {}
+    for i, partner in enumerate(partners):
+        pic = partner.get("pic")
+        if pic:
+            join(i, by_pic.setdefault(str(pic), i))
+        by_name.setdefault(normalise(partner["name"]), []).append(i)
+    for members in by_name.values():
+        anchor = next((m for m in members if partners[m].get("pic")), members[0])
+        for m in members:
+            if not partners[m].get("pic"):
+                join(m, anchor)
+    return [_identity(i, root(i), partners) for i in range(len(partners))]
+
+
+def _identity(i: int, first: int, partners: list[dict[str, Any]]) -> dict[str, Any]:
+    pic = partners[i].get("pic")
+    identity = f"PIC {pic}" if pic else f"name {normalise(partners[i]['name'])!r}"
+    if first == i:
+        return {"identity": identity, "entity": i + 1, "duplicate_of": None}
+    same_pic = pic and pic == partners[first].get("pic")
+    return {
+        "identity": identity,
+        "entity": first + 1,
+        "duplicate_of": f"{partners[first]['name'].strip()} (partner {first + 1})",
+        "duplicate_reason": f"same PIC {pic}" if same_pic else "same name",
+    }
+
+
+# The consortium ------------------------------------------------------------------------------
+
+
+def consortium_facts(partners: list[dict[str, Any]], pack: Pack) -> dict[str, Any]:
+    """Counts over the partners that passed the partner eligibility rules."""
+    facts = [p["facts"] for p in partners]
+    # A legal entity listed twice counts once, where it is first listed.
+    eligible = [f for f in facts if f.get("eligible", True) and not f.get("duplicate_of")]
+    entities = {f["entity"]: f["name"] for f in eligible}
+    countries = list(dict.fromkeys(f["country"] for f in eligible if f.get("country_eligible")))
+    coordinators = [f["name"] for f in facts if f["role"] == "coordinator"]
+    return {
+        "partner_count": len(facts),
+        "eligible_entity_count": len(entities),
+        "eligible_entities": list(entities.values()),
+        "not_counted": [_why_not_counted(f) for f in facts if f not in eligible],
+        "eligible_country_count": len(countries),
+        "eligible_countries": countries,
+        "eligible_country_names": [pack.tables.country_name(c) for c in countries],
+        "coordinator_count": len(coordinators),
+        "coordinators": coordinators,
+        "region": _consortium_regions(eligible, countries, pack),
+    }
+
+
+def _why_not_counted(f: dict[str, Any]) -> str:
+    if f.get("duplicate_of"):
+        return f"{f['name']} (the same legal entity as {f['duplicate_of']})"
+    return f"{f['name']} ({', '.join(f.get('failed_rules', []))})"
+
+
+def _consortium_regions(
+    eligible: list[dict[str, Any]], countries: list[str], pack: Pack
+) -> dict[str, Any]:
+    wanted = pack.params.get("region_categories", [])
+    qualifying = [
+        f"{f['name']} ({f.get('region_name') or f.get('region') or f['country_name']}, "
+        f"{f['region_category'].replace('_', ' ')})"
+        for f in eligible
+        if f["region_category"] in wanted
+    ]
+    unknown = [f["name"] for f in eligible if f["region_category"] == UNKNOWN and f.get("country")]
+    note = (
+        f" The rule cannot count {', '.join(unknown)}: no `region` given, and the regions of "
+        "that country differ in category; add `region`."
+        if unknown
+        else ""
+    )
+    facts: dict[str, Any] = {
+        "qualifying_count": len(qualifying),
+        "qualifying": qualifying,
+        "unknown": unknown,
+        "unknown_note": note,
+    }
+    if not qualifying:
+        facts["suggestions"] = suggestions(countries, pack)
+    return facts
+
+
+def suggestions(countries: list[str], pack: Pack) -> list[str]:
+    """Where a new partner would bring a qualifying region: own countries first, then nearest."""
+    tables, wanted = pack.tables, pack.params.get("region_categories", [])
+    candidates = [c for c in tables.regions["nuts2_regions"] if _qualifying(c, tables, wanted)]
+    own = [c for c in countries if c in candidates]
+
+    def distance(c: str) -> tuple[float, str]:
+        return (min((tables.distance_km(c, o) for o in countries), default=0.0), c)
+
+    others = sorted((c for c in candidates if c not in own), key=distance)
+    chosen = own + others[:_SUGGESTED_OTHER_COUNTRIES]
+    return [_describe_country(c, tables, wanted) for c in chosen]
+
+
+def _qualifying(country: str, tables: Tables, wanted: list[str]) -> bool:
+    if tables.uniform_category(country) in wanted:
+        return True
+    return any(r.category in wanted for r in tables.listed_regions(country))
+
+
+def _describe_country(country: str, tables: Tables, wanted: list[str]) -> str:
+    name = tables.country_name(country)
+    uniform = tables.uniform_category(country)
+    if uniform in wanted:
+        return f"{name} (the whole country: {uniform.replace('_', ' ')})"
+    parts = []
+    for category in wanted:
+        regions = [r for r in tables.listed_regions(country) if r.category == category]
+        if regions:
+            named = ", ".join(f"{r.name} ({r.code})" for r in regions[:_REGIONS_NAMED])
+            more = (
+                f" and {len(regions) - _REGIONS_NAMED} more"
+                if len(regions) > _REGIONS_NAMED
+                else ""
+            )
+            parts.append(f"{named}{more} ({category.replace('_', ' ')})")
+    return f"{name}: {'; '.join(parts)}"
+
+
+# The proposal --------------------------------------------------------------------------------
+
+
+def deadline_facts(
+    submission: Submission | None, raw: Any, pack: Pack, now: datetime
+) -> dict[str, Any]:
+    """When the proposal is (or would be) submitted, against the deadline instant."""
+    due = deadline(pack)
+    zone = due.tzinfo
+    facts: dict[str, Any] = {
+        "deadline": due.isoformat(),
+        "deadline_text": _deadline_text(pack, due),
+    }
+    if isinstance(submission, datetime):
+        moment = submission if submission.tzinfo else submission.replace(tzinfo=zone)
+        facts.update(
+            source="file",
+            submission=moment.isoformat(),
+            offset_given=submission.tzinfo is not None,
+            assumed_timezone=None if submission.tzinfo else pack.meta["deadline"]["timezone"],
+            subject=f"The submission time {raw} ({_utc(moment)})",
+        )
+        return {**facts, **_compare(moment, moment, due)}
+    if isinstance(submission, date):
+        start = datetime.combine(submission, time(), tzinfo=zone)
+        end = start + timedelta(days=1)
+        facts.update(source="file", submission=submission.isoformat(), offset_given=True)
+        facts["subject"] = f"The submission date {submission.isoformat()}"
+        if start <= due < end:
+            return {**facts, "status": "deadline_day", "difference": "on the deadline day"}
+        return {**facts, **_compare(end, start, due, approximate=True)}
+    moment = now.astimezone(timezone.utc)
+    facts.update(
+        source="check_time",
+        submission=moment.isoformat(),
+        offset_given=True,
+        subject=f"The check time {_utc(moment)} (the file gives no `proposal.submission`)",
+    )
+    return {**facts, **_compare(moment, moment, due)}
+
+
+def _compare(
+    latest: datetime, earliest: datetime, due: datetime, approximate: bool = False
+) -> dict[str, Any]:
+    prefix = "at least " if approximate else ""
+    if latest <= due:
+        gap = due - latest
+        text = (
+            "exactly on time"
+            if not gap and not approximate
+            else f"{prefix}{span(gap)} before the deadline"
+        )
+        return {"status": "on_time", "difference": text}
+    return {"status": "late", "difference": f"{prefix}{span(earliest - due)} late"}
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
+
+
+def span(delta: timedelta) -> str:
+    """A duration as people say it: "1 h 12 min", "3 days", "2,426 days"."""
+    seconds = int(abs(delta.total_seconds()))
+    days, rest = divmod(seconds, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days >= 30:
+        return f"{days:,} days"
+    if days:
+        return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {minutes} min" if minutes else "")
+    if minutes:
+        return f"{minutes} min" + (f" {secs} s" if secs else "")
+    return f"{secs} s"
+
+
+def budget_facts(consortium: Consortium, params: dict[str, Any]) -> dict[str, Any]:
+    """Budget totals, partner sums against them, and the caps of the call."""
+    proposal = consortium.doc["proposal"].get("budget") or {}
+    partners = [p.get("budget") or {} for p in consortium.partners]
+    totals: dict[str, Decimal | None] = {}
+    mismatches = []
+    for key in AMOUNT_KEYS:
+        given = [_money(b[key]) for b in partners if key in b]
+        total = (
+            _money(proposal[key])
+            if key in proposal
+            else (sum(given, Decimal(0)) if given else None)
+        )
+        totals[key] = total
+        if key in proposal and given and sum(given, Decimal(0)) != total:
+            missing = len(partners) - len(given)
+            note = f", {missing} partner(s) without it" if missing else ""
+            mismatches.append(
+                f"{key}: the partners' add up to {eur(sum(given, Decimal(0)))}, "
+                f"the proposal says {eur(total)}{note}"
+            )
+    facts: dict[str, Any] = {k: _plain(v) for k, v in totals.items() if v is not None}
+    facts["partner_sum_mismatches"] = mismatches
+    facts.update(_caps(totals, params))
+    return facts
+
+
+def _caps(totals: dict[str, Decimal | None], params: dict[str, Any]) -> dict[str, Any]:
+    eligible, requested = totals["eligible_costs_eur"], totals["requested_grant_eur"]
+    support = totals["third_party_support_eur"] or Decimal(0)
+    facts: dict[str, Any] = {}
+    if requested is not None and "max_grant_eur" in params:
+        facts["over_max_grant_eur"] = _plain(
+            max(requested - _money(params["max_grant_eur"]), Decimal(0))
+        )
+    if eligible is not None:
+        facts["third_party_support_over_eligible_eur"] = _plain(max(support - eligible, Decimal(0)))
+    if eligible is not None and requested is not None:
+        facts["requested_over_eligible_eur"] = _plain(max(requested - eligible, Decimal(0)))
+        if "cofinancing_rate" in params:
+            cofinanced = eligible - support
+            cap = cofinanced * _money(params["cofinancing_rate"]) + support * _money(
+                params.get("third_party_support_rate", params["cofinancing_rate"])
+            )
+            facts["cofinanced_costs_eur"] = _plain(cofinanced)
+            facts["cofinancing_support_eur"] = _plain(support)
+            facts["cofinancing_cap_eur"] = _plain(cap)
+            facts["over_cofinancing_cap_eur"] = _plain(max(requested - cap, Decimal(0)))
+    return facts
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(value))
+
+
+def _plain(value: Decimal | None) -> int | float | None:
+    """A JSON number: whole euro as int, cents as float rounded to the cent."""
+    if value is None:
+        return None
+    rounded = value.quantize(Decimal("0.01"))
+    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)

@@ -1,0 +1,154 @@
+"""The data model: severities, findings, per-file results and the report (no I/O)."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+
+class Severity(enum.IntEnum):
+    """How much a finding matters; ordered so that ``max()`` gives the worst."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        """The severity named by ``text`` (``error``, ``warning`` or ``info``)."""
+        return cls[text.strip().upper()]
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+class Status(str, enum.Enum):
+    """The verdict on one file."""
+
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    ERROR = "error"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem a rule found in a consortium file."""
+
+    rule_id: str
+    severity: Severity
+    message: str
+    path: str
+    line: int | None = None
+    column: int | None = None
+    partner: str | None = None
+    detail: str = ""
+
+    def sort_key(self) -> tuple[int, int, int, str, str]:
+        """Worst first, then in file order."""
+        return (-self.severity, self.line or 0, self.column or 0, self.rule_id, self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadProblem:
+    """One reason a file could not be loaded, with its place in the file."""
+
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RuleInfo:
+    """What a report says about a rule besides its findings (help text, source)."""
+
+    id: str
+    pack: str
+    severity: Severity
+    title: str
+    summary: str
+    fix: str
+    section: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Hard limits on what one file may make cosmecheck do, checked before expensive work."""
+
+    max_bytes: int = 2 * 1024 * 1024
+    max_nodes: int = 50_000
+    max_depth: int = 40
+    max_scalar_chars: int = 10_000
+    max_partners: int = 1_000
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """Everything that shapes a check, independent of how it is invoked.
+
+    ``at`` is the check time used where a file gives no submission time; a date or a time
+    without an offset is read in the call's time zone.
+    """
+
+    call: str | None = None
+    rules_dirs: tuple[Path, ...] = ()
+    at: datetime | date | None = None
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: Severity = Severity.ERROR
+    limits: Limits = field(default_factory=Limits)
+
+
+@dataclass(frozen=True, slots=True)
+class FileResult:
+    """The outcome of checking one file."""
+
+    path: str
+    call: str | None = None
+    acronym: str | None = None
+    findings: tuple[Finding, ...] = ()
+    load_errors: tuple[LoadProblem, ...] = ()
+    facts: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def status(self) -> Status:
+        """``error`` if not loaded, ``ineligible`` with an error finding, else ``eligible``."""
+        if self.load_errors:
+            return Status.ERROR
+        if any(f.severity is Severity.ERROR for f in self.findings):
+            return Status.INELIGIBLE
+        return Status.ELIGIBLE
+
+    def count(self, severity: Severity) -> int:
+        """How many findings have exactly this severity."""
+        return sum(1 for f in self.findings if f.severity is severity)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The outcome of one run over one or more files."""
+
+    files: tuple[FileResult, ...]
+    fail_on: Severity = Severity.ERROR
+    rules: dict[str, RuleInfo] = field(default_factory=dict, compare=False)
+
+    def exit_code(self, fail_on: Severity | None = None) -> int:
+        """0 clean, 1 a finding at or above ``fail_on``, 2 a file could not be loaded."""
+        threshold = self.fail_on if fail_on is None else fail_on
+        if any(f.load_errors for f in self.files):
+            return 2
+        worst = [x.severity for f in self.files for x in f.findings]
+        return 1 if worst and max(worst) >= threshold else 0
+
+    def summary(self) -> dict[str, int]:
+        """Counts of files by status."""
+        counts = {"files": len(self.files), "eligible": 0, "ineligible": 0, "error": 0}
+        for f in self.files:
+            counts[f.status.value] += 1
+        return counts
