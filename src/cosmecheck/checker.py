@@ -41,7 +41,7 @@ class Checker:
         known = {i.lower() for i in self.catalogue.ids()}
         for pack in self.catalogue.packs():
             known |= set(pack.rules)
-        unknown = sorted(n for n in names if n.lower() not in known and n not in known)
+        unknown = sorted(n for n in names if n.lower() not in known)
         if unknown:
             raise UsageError(
                 f"unknown rule or call {', '.join(map(repr, unknown))} in --select/--ignore "
@@ -104,7 +104,7 @@ class Checker:
 
     def _selected(self, finding: Finding, pack_id: str) -> bool:
         def named(names: tuple[str, ...]) -> bool:
-            return any(n == finding.rule_id or n.lower() == pack_id.lower() for n in names)
+            return any(n.lower() in (finding.rule_id, pack_id.lower()) for n in names)
 
         if self.options.select and not named(self.options.select):
             return False

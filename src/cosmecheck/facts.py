@@ -8,7 +8,7 @@ the document and on each partner; rules are JSON Schemas over that enriched docu
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
+from decimal import ROUND_UP, Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -300,7 +300,10 @@ def deadline_facts(
         offset_given=True,
         subject=f"The check time {_utc(moment)} (the file gives no `proposal.submission`)",
     )
-    return {**facts, **_compare(moment, moment, due)}
+    compared = _compare(moment, moment, due)
+    if compared["status"] == "late":
+        compared["difference"] += ": the call is closed"
+    return {**facts, **compared}
 
 
 def _compare(
@@ -336,7 +339,7 @@ def span(delta: timedelta) -> str:
         return f"{hours} h" + (f" {minutes} min" if minutes else "")
     if minutes:
         return f"{minutes} min" + (f" {secs} s" if secs else "")
-    return f"{secs} s"
+    return f"{secs} s" if secs else "less than 1 s"
 
 
 def budget_facts(consortium: Consortium, params: dict[str, Any]) -> dict[str, Any]:
@@ -371,13 +374,11 @@ def _caps(totals: dict[str, Decimal | None], params: dict[str, Any]) -> dict[str
     support = totals["third_party_support_eur"] or Decimal(0)
     facts: dict[str, Any] = {}
     if requested is not None and "max_grant_eur" in params:
-        facts["over_max_grant_eur"] = _plain(
-            max(requested - _money(params["max_grant_eur"]), Decimal(0))
-        )
+        facts["over_max_grant_eur"] = _excess(requested, _money(params["max_grant_eur"]))
     if eligible is not None:
-        facts["third_party_support_over_eligible_eur"] = _plain(max(support - eligible, Decimal(0)))
+        facts["third_party_support_over_eligible_eur"] = _excess(support, eligible)
     if eligible is not None and requested is not None:
-        facts["requested_over_eligible_eur"] = _plain(max(requested - eligible, Decimal(0)))
+        facts["requested_over_eligible_eur"] = _excess(requested, eligible)
         if "cofinancing_rate" in params:
             cofinanced = eligible - support
             cap = cofinanced * _money(params["cofinancing_rate"]) + support * _money(
@@ -386,7 +387,7 @@ def _caps(totals: dict[str, Decimal | None], params: dict[str, Any]) -> dict[str
             facts["cofinanced_costs_eur"] = _plain(cofinanced)
             facts["cofinancing_support_eur"] = _plain(support)
             facts["cofinancing_cap_eur"] = _plain(cap)
-            facts["over_cofinancing_cap_eur"] = _plain(max(requested - cap, Decimal(0)))
+            facts["over_cofinancing_cap_eur"] = _excess(requested, cap)
     return facts
 
 
@@ -395,8 +396,12 @@ def _money(value: Any) -> Decimal:
 
 
 def _plain(value: Decimal | None) -> int | float | None:
-    """A JSON number: whole euro as int, cents as float rounded to the cent."""
+    """A JSON number: whole euro as int, otherwise a float."""
     if value is None:
         return None
-    rounded = value.quantize(Decimal("0.01"))
-    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _excess(amount: Decimal, limit: Decimal) -> int | float | None:
+    """How far an amount is over a limit, rounded up to the cent: any excess shows."""
+    return _plain(max(amount - limit, Decimal(0)).quantize(Decimal("0.01"), ROUND_UP))
