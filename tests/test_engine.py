@@ -7,62 +7,18 @@ file it points, and which partner it is about.
 
 from __future__ import annotations
 
-import itertools
 import math
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+import builders
+from builders import BUDGET, CALL, consortium, partner, write
 from cosmecheck.checker import Checker
 from cosmecheck.errors import UsageError
 from cosmecheck.model import CheckOptions, FileResult, Finding, Report, Severity, Status
 from cosmecheck.rulepacks import Catalogue
-
-CALL = "COS-CLUSTER-2018-03-02"
-ON_TIME = "2019-04-03T12:00:00+02:00"
-_counter = itertools.count()
-
-
-def partner(name: str, country: str, region: str | None = None, **fields: Any) -> dict[str, Any]:
-    """An eligible-looking partner; a field given as None is left out of the file."""
-    entry: dict[str, Any] = {
-        "name": name,
-        "country": country,
-        "region": region,
-        "organisation_type": "cluster_organisation",
-        "legal_entity": True,
-        "eccp": "registered",
-        **fields,
-    }
-    return {key: value for key, value in entry.items() if value is not None}
-
-
-def consortium(partners: list[dict[str, Any]], **proposal: Any) -> dict[str, Any]:
-    """A consortium document; the first partner coordinates unless a role is given."""
-    members = [dict(p) for p in partners]
-    if members and not any("role" in p for p in members):
-        members[0] = {"name": members[0]["name"], "role": "coordinator", **members[0]}
-    fields: dict[str, Any] = {
-        "acronym": "TESTX",
-        "title": "A test partnership",
-        "duration_months": 24,
-        "submission": ON_TIME,
-        "budget": {
-            "eligible_costs_eur": 480000,
-            "requested_grant_eur": 360000,
-            "third_party_support_eur": 120000,
-        },
-        "clusterxchange": {"planned_exchanges": 40},
-        **proposal,
-    }
-    return {
-        "cosmecheck": 1,
-        "call": CALL,
-        "proposal": {key: value for key, value in fields.items() if value is not None},
-        "partners": members,
-    }
 
 
 @pytest.fixture(scope="module")
@@ -70,18 +26,11 @@ def checker() -> Checker:
     return Checker(CheckOptions())
 
 
-def write(tmp_path: Path, document: dict[str, Any]) -> Path:
-    path = tmp_path / f"consortium-{next(_counter)}.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), "utf-8")
-    return path
-
-
 def check(
     tmp_path: Path, checker: Checker, partners: list[dict[str, Any]], **proposal: Any
 ) -> FileResult:
-    result = checker.check_file(write(tmp_path, consortium(partners, **proposal)))
-    assert not result.load_errors, result.load_errors
-    return result
+    """Check a consortium with the default budget (``budget=None`` leaves it out)."""
+    return builders.check(tmp_path, checker, partners, **{"budget": BUDGET, **proposal})
 
 
 def errors(result: FileResult) -> list[str]:
@@ -505,7 +454,7 @@ def _messy() -> list[dict[str, Any]]:
 
 
 def test_select_keeps_only_that_rule(tmp_path: Path) -> None:
-    path = write(tmp_path, consortium(_messy(), duration_months=None))
+    path = write(tmp_path, consortium(_messy(), duration_months=None, budget=BUDGET))
     everything = Checker(CheckOptions()).check_file(path)
     assert len({f.rule_id for f in everything.findings}) > 1
     selected = Checker(CheckOptions(select=("consortium-region",))).check_file(path)
@@ -513,7 +462,7 @@ def test_select_keeps_only_that_rule(tmp_path: Path) -> None:
 
 
 def test_ignore_a_rule(tmp_path: Path) -> None:
-    path = write(tmp_path, consortium(_messy(), duration_months=None))
+    path = write(tmp_path, consortium(_messy(), duration_months=None, budget=BUDGET))
     result = Checker(CheckOptions(ignore=("consortium-region",))).check_file(path)
     ids = {f.rule_id for f in result.findings}
     assert "consortium-region" not in ids
@@ -522,7 +471,7 @@ def test_ignore_a_rule(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("pack_id", [CALL, CALL.lower()])
 def test_ignore_by_pack_id_drops_everything(tmp_path: Path, pack_id: str) -> None:
-    path = write(tmp_path, consortium(_messy(), duration_months=None))
+    path = write(tmp_path, consortium(_messy(), duration_months=None, budget=BUDGET))
     result = Checker(CheckOptions(ignore=(pack_id,))).check_file(path)
     assert result.findings == ()
     assert result.status is Status.ELIGIBLE
@@ -598,7 +547,7 @@ def test_exit_code_with_a_load_error(tmp_path: Path, checker: Checker) -> None:
 
 @pytest.mark.parametrize("field", ["select", "ignore"])
 def test_rule_ids_in_another_case_are_refused_or_matched(tmp_path: Path, field: str) -> None:
-    path = write(tmp_path, consortium(tri_regions()))
+    path = write(tmp_path, consortium(tri_regions(), budget=BUDGET))
     ids = ("CONSORTIUM-REGION",)
     options = CheckOptions(select=ids) if field == "select" else CheckOptions(ignore=ids)
     try:

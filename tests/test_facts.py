@@ -7,61 +7,15 @@ legal identity, the deadline, the budget and the consortium counts.
 
 from __future__ import annotations
 
-import itertools
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from builders import CALL, ON_TIME, check, partner
 from cosmecheck.checker import Checker
 from cosmecheck.model import CheckOptions
-
-CALL = "COS-CLUSTER-2018-03-02"
-ON_TIME = "2019-04-03T12:00:00+02:00"
-_counter = itertools.count()
-
-
-def partner(name: str, country: str, region: str | None = None, **fields: Any) -> dict[str, Any]:
-    """An eligible-looking partner; a field given as None is left out of the file."""
-    entry: dict[str, Any] = {
-        "name": name,
-        "country": country,
-        "region": region,
-        "organisation_type": "cluster_organisation",
-        "legal_entity": True,
-        "eccp": "registered",
-        **fields,
-    }
-    return {key: value for key, value in entry.items() if value is not None}
-
-
-def consortium(partners: list[dict[str, Any]], **proposal: Any) -> dict[str, Any]:
-    """A consortium document; the first partner coordinates unless a role is given."""
-    members = [dict(p) for p in partners]
-    if members and not any("role" in p for p in members):
-        members[0] = {"name": members[0]["name"], "role": "coordinator", **members[0]}
-    fields: dict[str, Any] = {
-        "acronym": "TESTX",
-        "title": "A test partnership",
-        "duration_months": 24,
-        "submission": ON_TIME,
-        "clusterxchange": {"planned_exchanges": 40},
-        **proposal,
-    }
-    return {
-        "cosmecheck": 1,
-        "call": CALL,
-        "proposal": {key: value for key, value in fields.items() if value is not None},
-        "partners": members,
-    }
-
-
-def write(tmp_path: Path, document: dict[str, Any]) -> Path:
-    path = tmp_path / f"consortium-{next(_counter)}.yaml"
-    path.write_text(yaml.safe_dump(document, sort_keys=False, allow_unicode=True), "utf-8")
-    return path
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +25,7 @@ def checker() -> Checker:
 
 def facts(tmp_path: Path, checker: Checker, partners: list[dict[str, Any]], **proposal: Any) -> Any:
     """The facts of a consortium file written from ``partners`` and ``proposal`` fields."""
-    result = checker.check_file(write(tmp_path, consortium(partners, **proposal)))
-    assert not result.load_errors, result.load_errors
+    result = check(tmp_path, checker, partners, **proposal)
     assert result.facts is not None
     return result.facts
 
