@@ -164,26 +164,51 @@ def check(
     style = Style(verbose=verbose, quiet=quiet)
     render = FORMATTERS[output_format.value]
     if output is None:
-        render(
-            report,
-            sys.stdout,
-            Style(verbose=verbose, quiet=quiet, color=_color(sys.stdout, no_color)),
-        )
+        color = _color(sys.stdout, no_color)
+        render(report, sys.stdout, Style(verbose=verbose, quiet=quiet, color=color))
     else:
         _write_atomically(output, lambda stream: render(report, stream, style))
+    if output is not None or output_format is not Format.text:
+        _name_unloaded(report)
     raise typer.Exit(report.exit_code())
+
+
+def _name_unloaded(report: Any) -> None:
+    """Name the files that could not be loaded on stderr, where the report is not for a person."""
+    for result in report.files:
+        if result.load_errors:
+            first = result.load_errors[0]
+            where = f"{result.path}:{first.line}:{first.column}" if first.line else result.path
+            others = len(result.load_errors) - 1
+            more = f" (and {others} more)" if others else ""
+            print(f"cosmecheck: {where}: {first.message}{more}", file=sys.stderr)
 
 
 def _write_atomically(path: Path, write: Any) -> None:
     """Write a file so that a failed run never leaves half of it or clobbers the old one."""
+    import stat
     import tempfile
 
-    folder = path.parent if str(path.parent) else Path(".")
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    try:
+        handle, temporary = tempfile.mkstemp(
+            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
             write(stream)
+        os.chmod(temporary, mode)
         os.replace(temporary, path)
+    except OSError as exc:
+        Path(temporary).unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise

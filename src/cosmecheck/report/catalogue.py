@@ -31,7 +31,9 @@ def rules_table(pack: Pack) -> Group:
     table = Table(
         title=f"{pack.id}: {pack.title}", show_edge=False, header_style="bold", pad_edge=False
     )
-    for column in ("rule", "severity", "title", "section", "source"):
+    widest = max((len(rule_id) for rule_id in pack.rules), default=4)
+    table.add_column("rule", min_width=widest, no_wrap=True)
+    for column in ("severity", "title", "section", "source"):
         table.add_column(column)
     for rule in pack.rules.values():
         table.add_row(
