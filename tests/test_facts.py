@@ -358,48 +358,47 @@ def test_without_submission_or_at_a_closed_call_is_late(tmp_path: Path, checker:
 # The budget ----------------------------------------------------------------------------------
 
 
-def test_cofinancing_cap(tmp_path: Path, checker: Checker) -> None:
-    budget = facts(
-        tmp_path,
-        checker,
-        three(),
-        budget={
-            "eligible_costs_eur": 480000,
-            "requested_grant_eur": 360000,
-            "third_party_support_eur": 120000,
-        },
-    )["budget"]
-    assert budget["cofinanced_costs_eur"] == 360000
-    assert budget["cofinancing_support_eur"] == 120000
-    assert budget["cofinancing_cap_eur"] == 390000  # 0.75 * 360000 + 120000
-    assert budget["over_cofinancing_cap_eur"] == 0
-    assert budget["over_max_grant_eur"] == 0
+def _budget(eligible: float, requested: float, support: float | None = None) -> dict[str, Any]:
+    amounts = {"eligible_costs_eur": eligible, "requested_grant_eur": requested}
+    return amounts if support is None else {**amounts, "third_party_support_eur": support}
 
 
-def test_cofinancing_cap_without_third_party_support(tmp_path: Path, checker: Checker) -> None:
-    budget = facts(
-        tmp_path,
-        checker,
-        three(),
-        budget={"eligible_costs_eur": 400000, "requested_grant_eur": 310000},
-    )["budget"]
-    assert budget["cofinancing_cap_eur"] == 300000
-    assert budget["over_cofinancing_cap_eur"] == 10000
-
-
-def test_over_the_caps(tmp_path: Path, checker: Checker) -> None:
-    budget = facts(
-        tmp_path,
-        checker,
-        three(),
-        budget={
-            "eligible_costs_eur": 480000,
-            "requested_grant_eur": 400000,
-            "third_party_support_eur": 120000,
-        },
-    )["budget"]
-    assert budget["over_cofinancing_cap_eur"] == 10000
-    assert budget["over_max_grant_eur"] == 40000
+@pytest.mark.parametrize(
+    ("budget", "expected"),
+    [
+        pytest.param(
+            _budget(480000, 360000, 120000),
+            {
+                "cofinanced_costs_eur": 360000,
+                "cofinancing_support_eur": 120000,
+                "cofinancing_cap_eur": 390000,  # 0.75 * 360000 + 120000
+                "over_cofinancing_cap_eur": 0,
+                "over_max_grant_eur": 0,
+            },
+            id="at-the-caps",
+        ),
+        pytest.param(
+            _budget(400000, 310000),
+            {"cofinancing_cap_eur": 300000, "over_cofinancing_cap_eur": 10000},
+            id="no-third-party-support",
+        ),
+        pytest.param(
+            _budget(480000, 400000, 120000),
+            {"over_cofinancing_cap_eur": 10000, "over_max_grant_eur": 40000},
+            id="over-the-caps",
+        ),
+        pytest.param(
+            _budget(100000, 150000, 120000),
+            {"third_party_support_over_eligible_eur": 20000, "requested_over_eligible_eur": 50000},
+            id="support-and-request-over-eligible",
+        ),
+    ],
+)
+def test_budget_caps(
+    tmp_path: Path, checker: Checker, budget: dict[str, Any], expected: dict[str, Any]
+) -> None:
+    found = facts(tmp_path, checker, three(), budget=budget)["budget"]
+    assert {key: found[key] for key in expected} == expected
 
 
 def test_totals_from_partner_budgets(tmp_path: Path, checker: Checker) -> None:
@@ -471,21 +470,6 @@ def test_mismatch_names_partners_without_the_amount(tmp_path: Path, checker: Che
     [mismatch] = budget["partner_sum_mismatches"]
     assert mismatch.startswith("eligible_costs_eur")
     assert "1 partner(s) without it" in mismatch
-
-
-def test_third_party_support_and_request_over_eligible(tmp_path: Path, checker: Checker) -> None:
-    budget = facts(
-        tmp_path,
-        checker,
-        three(),
-        budget={
-            "eligible_costs_eur": 100000,
-            "requested_grant_eur": 150000,
-            "third_party_support_eur": 120000,
-        },
-    )["budget"]
-    assert budget["third_party_support_over_eligible_eur"] == 20000
-    assert budget["requested_over_eligible_eur"] == 50000
 
 
 # The consortium ------------------------------------------------------------------------------
