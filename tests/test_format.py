@@ -7,10 +7,11 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from cosmecheck.consortium import Consortium, parse_time, read
+from cosmecheck.consortium import Consortium, read
 from cosmecheck.errors import LoadError
 from cosmecheck.loader import parse
 from cosmecheck.model import LoadProblem
+from cosmecheck.times import parse_time
 
 HEAD = "proposal:\n  acronym: BIO4X\npartners:\n  - name: Cluster Bio Lombardia\n"
 """A minimal valid file; a line appended to it belongs to partner 1 (line 5 onwards)."""

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from cosmecheck import consortium as fmt
+from cosmecheck.deadline import deadline
 from cosmecheck.engine import evaluate
 from cosmecheck.errors import LoadError, UsageError
 from cosmecheck.loader import Parsed, decode, parse, read_bytes
@@ -97,7 +98,7 @@ class Checker:
         at = self.options.at
         if at is None:
             return datetime.now(timezone.utc)
-        zone = _zone(pack)
+        zone = deadline(pack).tzinfo
         if isinstance(at, datetime):
             return at if at.tzinfo else at.replace(tzinfo=zone)
         return datetime.combine(at, time(), tzinfo=zone)
@@ -126,12 +127,6 @@ class Checker:
             for pack in self.used.values()
             for rule in pack.rules.values()
         }
-
-
-def _zone(pack: Pack) -> Any:
-    from zoneinfo import ZoneInfo
-
-    return ZoneInfo(pack.meta["deadline"]["timezone"])
 
 
 def _public_facts(document: dict[str, Any]) -> dict[str, Any]:

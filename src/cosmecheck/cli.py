@@ -95,7 +95,7 @@ def _console(no_color: bool = False) -> Any:
 def _parse_at(text: str | None) -> Any:
     if text is None:
         return None
-    from cosmecheck.consortium import parse_time
+    from cosmecheck.times import parse_time
 
     try:
         return parse_time(text)
@@ -148,6 +148,7 @@ def check(
     from cosmecheck.checker import check_paths, expand
     from cosmecheck.model import CheckOptions, Severity
     from cosmecheck.report import FORMATTERS, Style
+    from cosmecheck.report.output import name_unloaded, write_atomically
 
     options = CheckOptions(
         call=call,
@@ -167,51 +168,10 @@ def check(
         color = _color(sys.stdout, no_color)
         render(report, sys.stdout, Style(verbose=verbose, quiet=quiet, color=color))
     else:
-        _write_atomically(output, lambda stream: render(report, stream, style))
+        write_atomically(output, lambda stream: render(report, stream, style))
     if output is not None or output_format is not Format.text:
-        _name_unloaded(report)
+        name_unloaded(report, sys.stderr)
     raise typer.Exit(report.exit_code())
-
-
-def _name_unloaded(report: Any) -> None:
-    """Name the files that could not be loaded on stderr, where the report is not for a person."""
-    for result in report.files:
-        if result.load_errors:
-            first = result.load_errors[0]
-            where = f"{result.path}:{first.line}:{first.column}" if first.line else result.path
-            others = len(result.load_errors) - 1
-            more = f" (and {others} more)" if others else ""
-            print(f"cosmecheck: {where}: {first.message}{more}", file=sys.stderr)
-
-
-def _write_atomically(path: Path, write: Any) -> None:
-    """Write a file so that a failed run never leaves half of it or clobbers the old one."""
-    import stat
-    import tempfile
-
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    try:
-        handle, temporary = tempfile.mkstemp(
-            dir=path.parent, prefix=f".{path.name}.", suffix=".tmp"
-        )
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            write(stream)
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 @app.command()

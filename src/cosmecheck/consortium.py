@@ -14,7 +14,6 @@ import json
 import math
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
 from importlib import resources
 from typing import Any
 
@@ -23,23 +22,17 @@ from cosmecheck.errors import LoadError
 from cosmecheck.loader import Parsed, child_path
 from cosmecheck.model import LoadProblem
 from cosmecheck.tables import nuts_country
+from cosmecheck.times import Submission, parse_time
 
 FORMAT_VERSION = 1
 AMOUNT_KEYS = ("eligible_costs_eur", "requested_grant_eur", "third_party_support_eur")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
 _PARTNER_TEXT = ("name", "short_name", "country", "region", "city", "pic")
 _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{2}[0-9A-Z]?$")
-_TIME = re.compile(
-    r"^(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:(?:[Tt]|\s+)(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?"
-    r"\s*(Z|z|[-+]\d{1,2}(?::?\d{2})?)?)?$"
-)
 _AMOUNT_HELP = (
     "write amounts as plain numbers in euro, e.g. 360000 or 360000.50 "
     "(no currency, no thousands separators)"
 )
-
-Submission = datetime | date
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,42 +326,3 @@ def _plain_message(error: Any) -> str:
     if keyword == "minimum":
         return f"must be at least {value}, not {error.instance!r}"
     return str(error.message)
-
-
-def parse_time(text: str) -> Submission:
-    """A date, or a date and time with or without a UTC offset (ISO 8601 / YAML timestamp)."""
-    match = _TIME.match(text.strip())
-    if not match:
-        raise ValueError(
-            f"{text!r} is not a date or time; write 2019-04-04T16:30:00+02:00 or 2019-04-04"
-        )
-    year, month, day, hour, minute, second, fraction, offset = match.groups()
-    try:
-        day_value = date(int(year), int(month), int(day))
-        if hour is None:
-            return day_value
-        micro = int((fraction or "0")[:6].ljust(6, "0"))
-        when = datetime(
-            day_value.year,
-            day_value.month,
-            day_value.day,
-            int(hour),
-            int(minute),
-            int(second or 0),
-            micro,
-        )
-        return when.replace(tzinfo=_offset(offset)) if offset else when
-    except ValueError as exc:
-        raise ValueError(f"{text!r} is not a real date or time ({exc})") from None
-
-
-def _offset(text: str) -> timezone:
-    if text in ("Z", "z"):
-        return timezone.utc
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours = int(digits[:-2]) if len(digits) > 2 else int(digits)
-    minutes = int(digits[-2:]) if len(digits) > 2 else 0
-    if hours > 23 or minutes > 59:
-        raise ValueError(f"{text} is not a UTC offset")
-    return timezone(sign * timedelta(hours=hours, minutes=minutes))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from cosmecheck import facts, template
+from cosmecheck import budget, deadline, facts, template
 from cosmecheck.consortium import Consortium
 from cosmecheck.loader import Parsed
 from cosmecheck.model import Finding, Severity
@@ -69,12 +69,12 @@ def evaluate(consortium: Consortium, pack: Pack, now: datetime) -> Evaluation:
         partner["facts"].update(eligible=not failed, failed_rules=failed)
     document = {**consortium.doc, "partners": partners}
     document["facts"] = {
-        "call": facts.call_facts(pack),
+        "call": deadline.call_facts(pack),
         **facts.consortium_facts(partners, pack),
-        "deadline": facts.deadline_facts(
+        "deadline": deadline.deadline_facts(
             consortium.submission, consortium.doc["proposal"].get("submission"), pack, now
         ),
-        "budget": facts.budget_facts(consortium, pack.params),
+        "budget": budget.budget_facts(consortium, pack.params),
     }
     document["facts"]["scenarios"] = {
         name: _scenario(spec, document, pack)

@@ -7,44 +7,18 @@ the document and on each partner; rules are JSON Schemas over that enriched docu
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta, timezone
-from decimal import ROUND_UP, Decimal
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from cosmecheck.consortium import AMOUNT_KEYS, Consortium, Submission
+from cosmecheck.consortium import Consortium
 from cosmecheck.countries import normalise
+from cosmecheck.deadline import deadline
 from cosmecheck.rulepacks import Pack
 from cosmecheck.tables import EU, Tables
-from cosmecheck.template import eur
 
 UNKNOWN, NONE = "unknown", "none"
 _SUGGESTED_OTHER_COUNTRIES = 3
 _REGIONS_NAMED = 6
-
-
-def deadline(pack: Pack) -> datetime:
-    """The deadline instant of a call."""
-    spec = pack.meta["deadline"]
-    return datetime.fromisoformat(spec["local"]).replace(tzinfo=ZoneInfo(spec["timezone"]))
-
-
-def call_facts(pack: Pack) -> dict[str, Any]:
-    """The call's own facts, as messages and the ``facts`` command show them."""
-    when = deadline(pack)
-    return {
-        "id": pack.id,
-        "title": pack.title,
-        "deadline": when.isoformat(),
-        "deadline_text": _deadline_text(pack, when),
-        "reference_date": when.date().isoformat(),
-        "timezone": pack.meta["deadline"]["timezone"],
-    }
-
-
-def _deadline_text(pack: Pack, when: datetime) -> str:
-    utc = when.astimezone(timezone.utc)
-    return f"{when:%Y-%m-%d %H:%M} {pack.meta['deadline']['timezone']} ({utc:%H:%M} UTC)"
 
 
 # Partners ------------------------------------------------------------------------------------
@@ -260,148 +234,3 @@ def _describe_country(country: str, tables: Tables, wanted: list[str]) -> str:
             )
             parts.append(f"{named}{more} ({category.replace('_', ' ')})")
     return f"{name}: {'; '.join(parts)}"
-
-
-# The proposal --------------------------------------------------------------------------------
-
-
-def deadline_facts(
-    submission: Submission | None, raw: Any, pack: Pack, now: datetime
-) -> dict[str, Any]:
-    """When the proposal is (or would be) submitted, against the deadline instant."""
-    due = deadline(pack)
-    zone = due.tzinfo
-    facts: dict[str, Any] = {
-        "deadline": due.isoformat(),
-        "deadline_text": _deadline_text(pack, due),
-    }
-    if isinstance(submission, datetime):
-        moment = submission if submission.tzinfo else submission.replace(tzinfo=zone)
-        facts.update(
-            source="file",
-            submission=moment.isoformat(),
-            offset_given=submission.tzinfo is not None,
-            assumed_timezone=None if submission.tzinfo else pack.meta["deadline"]["timezone"],
-            subject=f"The submission time {raw} ({_utc(moment)})",
-        )
-        return {**facts, **_compare(moment, moment, due)}
-    if isinstance(submission, date):
-        start = datetime.combine(submission, time(), tzinfo=zone)
-        end = start + timedelta(days=1)
-        facts.update(source="file", submission=submission.isoformat(), offset_given=True)
-        facts["subject"] = f"The submission date {submission.isoformat()}"
-        if start <= due < end:
-            return {**facts, "status": "deadline_day", "difference": "on the deadline day"}
-        return {**facts, **_compare(end, start, due, approximate=True)}
-    moment = now.astimezone(timezone.utc)
-    facts.update(
-        source="check_time",
-        submission=moment.isoformat(),
-        offset_given=True,
-        subject=f"The check time {_utc(moment)} (the file gives no `proposal.submission`)",
-    )
-    compared = _compare(moment, moment, due)
-    if compared["status"] == "late":
-        compared["difference"] += ": the call is closed"
-    return {**facts, **compared}
-
-
-def _compare(
-    latest: datetime, earliest: datetime, due: datetime, approximate: bool = False
-) -> dict[str, Any]:
-    prefix = "at least " if approximate else ""
-    if latest <= due:
-        gap = due - latest
-        text = (
-            "exactly on time"
-            if not gap and not approximate
-            else f"{prefix}{span(gap)} before the deadline"
-        )
-        return {"status": "on_time", "difference": text}
-    return {"status": "late", "difference": f"{prefix}{span(earliest - due)} late"}
-
-
-def _utc(moment: datetime) -> str:
-    return f"{moment.astimezone(timezone.utc):%Y-%m-%d %H:%M} UTC"
-
-
-def span(delta: timedelta) -> str:
-    """A duration as people say it: "1 h 12 min", "3 days", "2,426 days"."""
-    seconds = int(abs(delta.total_seconds()))
-    days, rest = divmod(seconds, 86_400)
-    hours, rest = divmod(rest, 3_600)
-    minutes, secs = divmod(rest, 60)
-    if days >= 30:
-        return f"{days:,} days"
-    if days:
-        return f"{days} day{'s' if days > 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"{hours} h" + (f" {minutes} min" if minutes else "")
-    if minutes:
-        return f"{minutes} min" + (f" {secs} s" if secs else "")
-    return f"{secs} s" if secs else "less than 1 s"
-
-
-def budget_facts(consortium: Consortium, params: dict[str, Any]) -> dict[str, Any]:
-    """Budget totals, partner sums against them, and the caps of the call."""
-    proposal = consortium.doc["proposal"].get("budget") or {}
-    partners = [p.get("budget") or {} for p in consortium.partners]
-    totals: dict[str, Decimal | None] = {}
-    mismatches = []
-    for key in AMOUNT_KEYS:
-        given = [_money(b[key]) for b in partners if key in b]
-        total = (
-            _money(proposal[key])
-            if key in proposal
-            else (sum(given, Decimal(0)) if given else None)
-        )
-        totals[key] = total
-        if key in proposal and given and sum(given, Decimal(0)) != total:
-            missing = len(partners) - len(given)
-            note = f", {missing} partner(s) without it" if missing else ""
-            mismatches.append(
-                f"{key}: the partners' add up to {eur(sum(given, Decimal(0)))}, "
-                f"the proposal says {eur(total)}{note}"
-            )
-    facts: dict[str, Any] = {k: _plain(v) for k, v in totals.items() if v is not None}
-    facts["partner_sum_mismatches"] = mismatches
-    facts.update(_caps(totals, params))
-    return facts
-
-
-def _caps(totals: dict[str, Decimal | None], params: dict[str, Any]) -> dict[str, Any]:
-    eligible, requested = totals["eligible_costs_eur"], totals["requested_grant_eur"]
-    support = totals["third_party_support_eur"] or Decimal(0)
-    facts: dict[str, Any] = {}
-    if requested is not None and "max_grant_eur" in params:
-        facts["over_max_grant_eur"] = _excess(requested, _money(params["max_grant_eur"]))
-    if eligible is not None:
-        facts["third_party_support_over_eligible_eur"] = _excess(support, eligible)
-    if eligible is not None and requested is not None:
-        facts["requested_over_eligible_eur"] = _excess(requested, eligible)
-        if "cofinancing_rate" in params:
-            cofinanced = eligible - support
-            cap = cofinanced * _money(params["cofinancing_rate"]) + support * _money(
-                params.get("third_party_support_rate", params["cofinancing_rate"])
-            )
-            facts["cofinanced_costs_eur"] = _plain(cofinanced)
-            facts["cofinancing_support_eur"] = _plain(support)
-            facts["cofinancing_cap_eur"] = _plain(cap)
-            facts["over_cofinancing_cap_eur"] = _excess(requested, cap)
-    return facts
-
-
-def _money(value: Any) -> Decimal:
-    return Decimal(str(value))
-
-
-def _plain(value: Decimal | None) -> int | float | None:
-    """A JSON number: whole euro as int, otherwise a float."""
-    if value is None:
-        return None
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def _excess(amount: Decimal, limit: Decimal) -> int | float | None:
-    """How far an amount is over a limit, rounded up to the cent: any excess shows."""
-    return _plain(max(amount - limit, Decimal(0)).quantize(Decimal("0.01"), ROUND_UP))
