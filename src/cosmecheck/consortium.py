@@ -202,7 +202,7 @@ class _Reader:
             self.problem(
                 path,
                 f"{self.where(path)} must be one of {', '.join(options)}, "
-                f"not {error.instance!r}{hint}",
+                f"not {shown(error.instance)}{hint}",
             )
         elif path.rsplit(".", 1)[-1] in AMOUNT_KEYS:
             self._amount_problem(path, error.instance)
@@ -213,7 +213,7 @@ class _Reader:
         if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
             self.problem(path, f"{self.where(path)} is negative ({value}); amounts are 0 or more")
         else:
-            self.problem(path, f"{self.where(path)} is {value!r}: {_AMOUNT_HELP}")
+            self.problem(path, f"{self.where(path)} is {shown(value)}: {_AMOUNT_HELP}")
 
     def resolve(self) -> Consortium:
         self._check_amounts()
@@ -303,6 +303,15 @@ class _Reader:
             return None
 
 
+def shown(value: Any) -> str:
+    """A value as the file would write it: null, true, [], 'text'."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, (dict, list)):
+        return "a mapping" if isinstance(value, dict) else "a list"
+    return repr(value)
+
+
 def _plain_message(error: Any) -> str:
     keyword, value = error.validator, error.validator_value
     if keyword == "type":
@@ -316,7 +325,7 @@ def _plain_message(error: Any) -> str:
             "array": "a list",
         }
         wanted = " or ".join(words.get(w, w) for w in wanted.split(" or "))
-        return f"must be {wanted}, not {error.instance!r}"
+        return f"must be {wanted}, not {shown(error.instance)}"
     if keyword in ("minLength", "pattern") and isinstance(error.instance, str):
         if not error.instance.strip():
             return "must not be empty"
@@ -324,5 +333,5 @@ def _plain_message(error: Any) -> str:
             return f"{error.instance!r} is not a PIC: write the 9-digit Participant ID Code"
         return f"{error.instance!r} has the wrong form"
     if keyword == "minimum":
-        return f"must be at least {value}, not {error.instance!r}"
+        return f"must be at least {value}, not {shown(error.instance)}"
     return str(error.message)

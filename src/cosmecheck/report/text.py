@@ -61,7 +61,7 @@ def render_file(
         console.print(Text(f"  {what}{result.call}", style="dim"))
     verdict = Text("  ").append(label, style=colour)
     if result.load_errors:
-        verdict.append(f"  {len(result.load_errors)} problem(s) in the file")
+        verdict.append(f"  {_plural(len(result.load_errors), 'problem')} in the file")
     else:
         verdict.append("  " + _counts(result))
     console.print(verdict)
