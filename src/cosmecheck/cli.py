@@ -31,6 +31,7 @@ app = typer.Typer(
 
 # The choices of --format are the registry's names (the registry imports nothing heavy).
 Format = enum.Enum("Format", {name: name for name in FORMATTERS}, type=str)  # type: ignore[misc]  # built from data
+TEXT = Format("text")
 
 
 class FailOn(str, enum.Enum):
@@ -108,9 +109,7 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="Consortium files, folders or globs.")],
     call: CallOption = None,
     rules: RulesOption = None,
-    output_format: Annotated[
-        Format, typer.Option("--format", "-f", help="Report format.")
-    ] = Format("text"),
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = TEXT,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
