@@ -63,7 +63,13 @@ def test_bad_file_is_a_load_error(run_cli: Callable[..., Run], path: Path) -> No
     first = result["load_errors"][0]
     assert expected["message"] in first["message"], first
     assert (first["line"], first["column"]) == (expected["line"], expected["column"]), first
-    assert report["summary"] == {"files": 1, "eligible": 0, "ineligible": 0, "error": 1}
+    assert report["summary"] == {
+        "files": 1,
+        "eligible": 0,
+        "ineligible": 0,
+        "error": 1,
+        "skipped": 0,
+    }
 
 
 @pytest.mark.parametrize("path", CASE_FILES, ids=[p.name for p in CASE_FILES])
@@ -108,6 +114,7 @@ def test_bad_files_do_not_stop_a_batch(run_cli: Callable[..., Run]) -> None:
         "eligible": 1,
         "ineligible": 0,
         "error": len(CASE_FILES),
+        "skipped": 0,
     }
 
 

@@ -52,7 +52,7 @@ TOP_KEYS = {"cosmecheck", "files", "summary"}
 FILE_KEYS = {"path", "call", "acronym", "status", "findings", "load_errors"}
 FINDING_KEYS = {"rule", "severity", "message", "path", "line", "column", "partner"}
 LOAD_ERROR_KEYS = {"message", "line", "column"}
-SUMMARY_KEYS = {"files", "eligible", "ineligible", "error"}
+SUMMARY_KEYS = {"files", "eligible", "ineligible", "error", "skipped"}
 MALFORMED = "call: COS-CLUSTER-2018-03-02\nproposal: {acronym: X\npartners: []\n"
 
 
@@ -239,7 +239,13 @@ def test_unloadable_files_do_not_stop_a_batch(
         "missing.yaml": "error",
         "three-regions.yaml": "ineligible",
     }
-    assert report["summary"] == {"files": 4, "eligible": 1, "ineligible": 1, "error": 2}
+    assert report["summary"] == {
+        "files": 4,
+        "eligible": 1,
+        "ineligible": 1,
+        "error": 2,
+        "skipped": 0,
+    }
     by_name = {Path(f["path"]).name: f for f in report["files"]}
     bad = by_name["malformed.yaml"]
     assert bad["findings"] == []
@@ -313,7 +319,13 @@ def test_json_report_shape(run_cli: RunCli, monkeypatch: pytest.MonkeyPatch) -> 
     report = json.loads(run.stdout, object_pairs_hook=_sorted_pairs)
     assert set(report) == TOP_KEYS
     assert report["cosmecheck"] == __version__
-    assert report["summary"] == {"files": 1, "eligible": 0, "ineligible": 1, "error": 0}
+    assert report["summary"] == {
+        "files": 1,
+        "eligible": 0,
+        "ineligible": 1,
+        "error": 0,
+        "skipped": 0,
+    }
     [entry] = report["files"]
     assert set(entry) == FILE_KEYS
     assert entry["path"] == "examples/late-submission.yaml"
@@ -361,7 +373,13 @@ def test_json_report_is_one_document_without_colour(
     report = run.json()  # the whole of stdout is one JSON document
     assert set(report) == TOP_KEYS
     assert set(report["summary"]) == SUMMARY_KEYS
-    assert report["summary"] == {"files": 2, "eligible": 0, "ineligible": 2, "error": 0}
+    assert report["summary"] == {
+        "files": 2,
+        "eligible": 0,
+        "ineligible": 2,
+        "error": 0,
+        "skipped": 0,
+    }
 
 
 def test_json_summary_counts_a_folder(run_cli: RunCli) -> None:
@@ -372,6 +390,7 @@ def test_json_summary_counts_a_folder(run_cli: RunCli) -> None:
         "eligible": statuses["eligible"],
         "ineligible": statuses["ineligible"],
         "error": statuses["error"],
+        "skipped": 0,
     }
     assert report["summary"]["files"] == len(list(EXAMPLES.glob("*.yaml")))
 

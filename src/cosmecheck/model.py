@@ -31,6 +31,7 @@ class Status(str, enum.Enum):
     ELIGIBLE = "eligible"
     INELIGIBLE = "ineligible"
     ERROR = "error"
+    SKIPPED = "skipped"
 
     def __str__(self) -> str:
         return self.value
@@ -115,12 +116,16 @@ class FileResult:
     findings: tuple[Finding, ...] = ()
     load_errors: tuple[LoadProblem, ...] = ()
     facts: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    skipped: str | None = None
 
     @property
     def status(self) -> Status:
-        """``error`` if not loaded, ``ineligible`` with an error finding, else ``eligible``."""
+        """``error`` if not loaded, ``skipped`` if not a consortium file found in a folder,
+        ``ineligible`` with an error finding, else ``eligible``."""
         if self.load_errors:
             return Status.ERROR
+        if self.skipped:
+            return Status.SKIPPED
         if any(f.severity is Severity.ERROR for f in self.findings):
             return Status.INELIGIBLE
         return Status.ELIGIBLE
@@ -148,7 +153,7 @@ class Report:
 
     def summary(self) -> dict[str, int]:
         """Counts of files by status."""
-        counts = {"files": len(self.files), "eligible": 0, "ineligible": 0, "error": 0}
+        counts = {"files": len(self.files), **{status.value: 0 for status in Status}}
         for f in self.files:
             counts[f.status.value] += 1
         return counts

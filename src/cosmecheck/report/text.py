@@ -19,6 +19,7 @@ STATUS_STYLE = {
     Status.ELIGIBLE: ("✔ ELIGIBLE", "bold green"),
     Status.INELIGIBLE: ("✘ INELIGIBLE", "bold red"),
     Status.ERROR: ("✘ NOT LOADED", "bold magenta"),
+    Status.SKIPPED: ("– SKIPPED", "dim"),
 }
 
 
@@ -159,6 +160,8 @@ def summary_line(report: Report) -> Text:
     parts = [f"{counts[k]} {k}" for k in ("eligible", "ineligible") if counts[k]]
     if counts["error"]:
         parts.append(f"{counts['error']} not loaded")
+    if counts["skipped"]:
+        parts.append(f"{counts['skipped']} skipped (not consortium files)")
     findings = [x for f in report.files for x in f.findings]
     totals = ", ".join(
         _plural(sum(1 for x in findings if x.severity is s), SEVERITY_HEADING[s].rstrip("s"))
