@@ -19,7 +19,7 @@ STATUS_STYLE = {
     Status.ELIGIBLE: ("✔ ELIGIBLE", "bold green"),
     Status.INELIGIBLE: ("✘ INELIGIBLE", "bold red"),
     Status.ERROR: ("✘ NOT LOADED", "bold magenta"),
-    Status.SKIPPED: ("– SKIPPED", "dim"),
+    Status.SKIPPED: ("· SKIPPED", "dim"),
 }
 
 
