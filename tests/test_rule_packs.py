@@ -431,7 +431,7 @@ def test_rules_dir_replaces_the_shipped_pack(tmp_path: Path, target: str) -> Non
     failing = [f for f in result.findings if f.severity is Severity.ERROR]
     assert [f.rule_id for f in failing] == ["proposal-max-grant"]
     assert "EUR 300,000" in failing[0].message
-    assert checker.used[CALL].folder == folder
+    assert checker.catalogue.get(CALL).folder == folder
 
 
 def test_rules_dir_replaces_the_shipped_pack_in_the_cli(

@@ -6,31 +6,42 @@ renders, so a portal or a script can embed cosmecheck without a subprocess.
 
 from __future__ import annotations
 
-import glob
-from collections.abc import Iterable
+import sys
+from collections.abc import Callable, Iterable
 from datetime import datetime, time, timezone
 from pathlib import Path
 from typing import Any
 
 from cosmecheck import consortium as fmt
 from cosmecheck.deadline import deadline
+from cosmecheck.discovery import Target, discover
 from cosmecheck.engine import evaluate
 from cosmecheck.errors import LoadError, UsageError
 from cosmecheck.loader import Parsed, decode, parse, read_bytes
-from cosmecheck.model import CheckOptions, FileResult, Finding, Report, RuleInfo, Severity
+from cosmecheck.model import (
+    CheckOptions,
+    FileResult,
+    Finding,
+    Limits,
+    LoadProblem,
+    Report,
+    RuleInfo,
+    Severity,
+)
 from cosmecheck.rulepacks import Catalogue, Pack
 
-YAML_SUFFIXES = (".yaml", ".yml")
+NOT_CONSORTIUM = "not a consortium file (no `proposal` or `partners`)"
+Progress = Callable[[int], None]
 
 
 class Checker:
     """Checks files against the packs of one catalogue; packs are loaded once and reused."""
 
-    def __init__(self, options: CheckOptions) -> None:
+    def __init__(self, options: CheckOptions, keep_facts: bool = True) -> None:
         self.options = options
         self.limits = options.limits
+        self.keep_facts = keep_facts
         self.catalogue = Catalogue(options.rules_dirs)
-        self.used: dict[str, Pack] = {}
         if options.call:
             self.catalogue.get(options.call)  # an unknown --call is a usage error, up front
         self._check_selection()
@@ -50,13 +61,25 @@ class Checker:
             )
 
     def check_file(self, path: Path, display: str | None = None) -> FileResult:
-        """Check one file; problems with the file itself become its load errors."""
-        name = display or str(path)
+        """Check one file named by the user; problems with the file become its load errors."""
+        return self.check_target(Target(path, display or str(path)))
+
+    def check_target(self, target: Target) -> FileResult:
+        """Check one target; a file found in a folder that is no consortium file is skipped."""
+        if target.error:
+            return FileResult(target.display, load_errors=(LoadProblem(target.error),))
         try:
-            parsed = parse(decode(read_bytes(path, self.limits)), self.limits)
+            data = (
+                _read_stdin(self.limits)
+                if target.path is None
+                else read_bytes(target.path, self.limits)
+            )
+            parsed = parse(decode(data), self.limits)
         except LoadError as exc:
-            return FileResult(name, load_errors=tuple(exc.problems))
-        return self.check_parsed(parsed, name)
+            return FileResult(target.display, load_errors=tuple(exc.problems))
+        if target.found and not _looks_like_consortium(parsed.data):
+            return FileResult(target.display, skipped=NOT_CONSORTIUM)
+        return self.check_parsed(parsed, target.display)
 
     def check_parsed(self, parsed: Parsed, name: str) -> FileResult:
         """Check an already parsed document."""
@@ -68,7 +91,6 @@ class Checker:
             return FileResult(
                 name, call=call if isinstance(call, str) else None, load_errors=tuple(exc.problems)
             )
-        self.used[pack.id] = pack
         evaluation = evaluate(consortium, pack, self._now(pack))
         findings = tuple(f for f in evaluation.findings if self._selected(f, pack.id))
         return FileResult(
@@ -76,7 +98,7 @@ class Checker:
             call=pack.id,
             acronym=consortium.acronym,
             findings=findings,
-            facts=_public_facts(evaluation.document),
+            facts=_public_facts(evaluation.document) if self.keep_facts else None,
         )
 
     def _pack_for(self, consortium: fmt.Consortium) -> Pack:
@@ -111,8 +133,9 @@ class Checker:
             return False
         return not named(self.options.ignore)
 
-    def rule_infos(self) -> dict[str, RuleInfo]:
-        """Help text of the rules of every pack used so far."""
+    def rule_infos(self, calls: Iterable[str]) -> dict[str, RuleInfo]:
+        """Help text of the rules of the packs of these calls."""
+        packs = [self.catalogue.get(call) for call in sorted(set(calls))]
         return {
             rule.id: RuleInfo(
                 id=rule.id,
@@ -124,7 +147,7 @@ class Checker:
                 section=str(rule.doc["section"]),
                 source=str(rule.doc["source"]),
             )
-            for pack in self.used.values()
+            for pack in packs
             for rule in pack.rules.values()
         }
 
@@ -136,32 +159,43 @@ def _public_facts(document: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def expand(paths: Iterable[str]) -> list[Path]:
-    """Files named, found in folders (recursively, skipping hidden folders), or matched by globs."""
-    found: list[Path] = []
-    for text in paths:
-        path = Path(text)
-        if path.is_dir():
-            found += sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix in YAML_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts[:-1])
-                and not p.is_dir()
-            )
-        elif not path.exists() and glob.has_magic(text):
-            found += sorted(Path(p) for p in glob.glob(text, recursive=True))
-        else:
-            found.append(path)
-    return list(dict.fromkeys(found))
+def _read_stdin(limits: Limits) -> bytes:
+    data = sys.stdin.buffer.read(limits.max_bytes + 1)
+    if len(data) > limits.max_bytes:
+        raise LoadError.one(f"standard input is over the limit of {limits.max_bytes:,} bytes")
+    return data
 
 
-def check_paths(paths: Iterable[str], options: CheckOptions | None = None) -> Report:
-    """Check every file the paths name; the Report the command line renders."""
+def _looks_like_consortium(data: Any) -> bool:
+    return isinstance(data, dict) and ("proposal" in data or "partners" in data)
+
+
+def check_paths(
+    paths: Iterable[str], options: CheckOptions | None = None, progress: Progress | None = None
+) -> Report:
+    """Check every file the paths name (files, folders, globs, "-" for standard input).
+
+    Returns the Report the command line renders; ``interrupted`` is set if Ctrl-C stopped it.
+    """
     options = options or CheckOptions()
+    return check_targets(discover(list(paths), options.exclude), options, progress)
+
+
+def check_targets(
+    targets: list[Target], options: CheckOptions, progress: Progress | None = None
+) -> Report:
+    """Check discovered targets, in worker processes when there are many."""
+    from cosmecheck import batch
+
     checker = Checker(options)
-    results = tuple(checker.check_file(path) for path in expand(paths))
-    return Report(results, fail_on=options.fail_on, rules=checker.rule_infos())
+    results, interrupted = batch.run(checker, targets, options.jobs, progress)
+    calls = [r.call for r in results if r.call and not r.load_errors]
+    return Report(
+        tuple(results),
+        fail_on=options.fail_on,
+        rules=checker.rule_infos(calls),
+        interrupted=interrupted,
+    )
 
 
 def check_file(path: str | Path, options: CheckOptions | None = None) -> FileResult:
@@ -169,4 +203,4 @@ def check_file(path: str | Path, options: CheckOptions | None = None) -> FileRes
     return Checker(options or CheckOptions()).check_file(Path(path))
 
 
-__all__ = ["Checker", "Severity", "check_file", "check_paths", "expand"]
+__all__ = ["Checker", "Severity", "check_file", "check_paths"]

@@ -7,8 +7,10 @@ Only this module and ``report/`` print. Heavy modules are imported inside the co
 from __future__ import annotations
 
 import enum
+import functools
 import os
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any, TextIO
 
@@ -142,12 +144,26 @@ def check(
     max_depth: MaxDepth = _DEFAULT.max_depth,
     max_chars: MaxChars = _DEFAULT.max_scalar_chars,
     max_partners: MaxPartners = _DEFAULT.max_partners,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Worker processes for batches [default: cores]."),
+    ] = None,
+    exclude: Annotated[
+        list[str] | None,
+        typer.Option("--exclude", help="Leave out files matching this gitignore pattern."),
+    ] = None,
+    extra_reports: Annotated[
+        list[str] | None,
+        typer.Option("--report", metavar="FORMAT=FILE", help="Also write a report to a file."),
+    ] = None,
 ) -> None:
-    """Check consortium files against the rules of their call."""
-    from cosmecheck.checker import check_paths, expand
+    """Check consortium files against the rules of their call.
+
+    A PATH is a file, a folder (searched for *.yaml and *.yml), a glob, or - for standard input.
+    """
+    from cosmecheck.checker import check_targets
+    from cosmecheck.discovery import discover
     from cosmecheck.model import CheckOptions, Severity
-    from cosmecheck.report import Style
-    from cosmecheck.report.output import name_unloaded, write_atomically
 
     options = CheckOptions(
         call=call,
@@ -157,20 +173,57 @@ def check(
         ignore=tuple(ignore or ()),
         fail_on=Severity.parse(fail_on.value),
         limits=Limits(max_bytes, max_nodes, max_depth, max_chars, max_partners),
+        exclude=tuple(exclude or ()),
+        jobs=jobs or os.cpu_count() or 1,
     )
-    if not expand(paths):
+    outputs = [(output_format.value, output), *map(_extra_report, extra_reports or ())]
+    targets = discover(paths, options.exclude)
+    if not targets:
         raise UsageError(f"no consortium files found in {' '.join(paths)}")
-    report = check_paths(paths, options)
-    style = Style(verbose=verbose, quiet=quiet)
-    render = FORMATTERS[output_format.value]
-    if output is None:
-        color = _color(sys.stdout, no_color)
-        render(report, sys.stdout, Style(verbose=verbose, quiet=quiet, color=color))
-    else:
-        write_atomically(output, lambda stream: render(report, stream, style))
-    if output is not None or output_format.value != "text":
-        name_unloaded(report, sys.stderr)
+    with _progress(len(targets), quiet) as advance:
+        report = check_targets(targets, options, advance)
+    _render(report, outputs, verbose=verbose, quiet=quiet, no_color=no_color)
+    if report.interrupted:
+        print(
+            f"cosmecheck: interrupted after {len(report.files)} of {len(targets)} files",
+            file=sys.stderr,
+        )
     raise typer.Exit(report.exit_code())
+
+
+def _extra_report(text: str) -> tuple[str, Path]:
+    name, _, path = text.partition("=")
+    if name not in FORMATTERS or not path:
+        known = ", ".join(FORMATTERS)
+        raise UsageError(f"--report {text!r}: write FORMAT=FILE with a format among {known}")
+    return name, Path(path)
+
+
+def _progress(total: int, quiet: bool) -> Any:
+    """A progress bar on a terminal's stderr for batches; nothing in CI, pipes or --quiet."""
+    from cosmecheck.report.progress import progress_bar
+
+    shown = total > 1 and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    return progress_bar(total, shown)
+
+
+def _write_report(name: str, report: Any, style: Any, stream: TextIO) -> None:
+    FORMATTERS[name](report, stream, style)
+
+
+def _render(report: Any, outputs: list[tuple[str, Path | None]], **style: bool) -> None:
+    from cosmecheck.report import Style
+    from cosmecheck.report.output import name_unloaded, write_atomically
+
+    plain = Style(verbose=style["verbose"], quiet=style["quiet"])
+    for name, path in outputs:
+        if path is None:
+            color = _color(sys.stdout, style["no_color"])
+            FORMATTERS[name](report, sys.stdout, replace(plain, color=color))
+        else:
+            write_atomically(path, functools.partial(_write_report, name, report, plain))
+    if outputs[0][0] != "text" or outputs[0][1] is not None:
+        name_unloaded(report, sys.stderr)
 
 
 @app.command()

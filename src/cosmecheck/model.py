@@ -104,6 +104,8 @@ class CheckOptions:
     ignore: tuple[str, ...] = ()
     fail_on: Severity = Severity.ERROR
     limits: Limits = field(default_factory=Limits)
+    exclude: tuple[str, ...] = ()
+    jobs: int = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,10 +144,13 @@ class Report:
     files: tuple[FileResult, ...]
     fail_on: Severity = Severity.ERROR
     rules: dict[str, RuleInfo] = field(default_factory=dict, compare=False)
+    interrupted: bool = False
 
     def exit_code(self, fail_on: Severity | None = None) -> int:
-        """0 clean, 1 a finding at or above ``fail_on``, 2 a file could not be loaded."""
+        """0 clean, 1 a finding at or above ``fail_on``, 2 a file not loaded, 130 interrupted."""
         threshold = self.fail_on if fail_on is None else fail_on
+        if self.interrupted:
+            return 130
         if any(f.load_errors for f in self.files):
             return 2
         worst = [x.severity for f in self.files for x in f.findings]

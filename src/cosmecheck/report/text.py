@@ -128,7 +128,7 @@ def wrapped(
 
 
 def render_table(console: Console, report: Report) -> None:
-    """One row per file: path, acronym, call, verdict, errors, warnings."""
+    """One row per file, the worst first: path, acronym, call, verdict, errors, warnings."""
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
     for column, justify in [
         ("file", "left"),
@@ -139,7 +139,7 @@ def render_table(console: Console, report: Report) -> None:
         ("warnings", "right"),
     ]:
         table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    for result in report.files:
+    for result in sorted(report.files, key=_worst_first):
         label, colour = STATUS_STYLE[result.status]
         errors = len(result.load_errors) or result.count(Severity.ERROR)
         table.add_row(
@@ -151,6 +151,15 @@ def render_table(console: Console, report: Report) -> None:
             str(result.count(Severity.WARNING)),
         )
     console.print(table)
+
+
+_STATUS_RANK = {Status.ERROR: 0, Status.INELIGIBLE: 1, Status.ELIGIBLE: 2, Status.SKIPPED: 3}
+
+
+def _worst_first(result: FileResult) -> tuple[int, int, int, str]:
+    errors = len(result.load_errors) or result.count(Severity.ERROR)
+    warnings = result.count(Severity.WARNING)
+    return (_STATUS_RANK[result.status], -errors, -warnings, result.path)
 
 
 def summary_line(report: Report) -> Text:

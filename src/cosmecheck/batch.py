@@ -1,0 +1,78 @@
+"""Checking many files: in this process, or in worker processes, with identical results.
+
+Workers each build one Checker (rule packs are loaded and compiled once per worker, not once
+per file) and take the files in chunks; results come back in the order of the targets, so the
+report is byte for byte the same whatever the number of workers. Workers ignore Ctrl-C: the
+main process stops them and keeps what was checked.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from collections.abc import Callable, Sequence
+
+from cosmecheck.checker import Checker
+from cosmecheck.discovery import Target
+from cosmecheck.model import CheckOptions, FileResult
+
+# Below this many files, starting workers costs more than it saves.
+IN_PROCESS_BELOW = 24
+
+Progress = Callable[[int], None]
+_worker: Checker | None = None
+
+
+def _start_worker(options: CheckOptions) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    global _worker
+    _worker = Checker(options, keep_facts=False)
+
+
+def _check_chunk(targets: Sequence[Target]) -> list[FileResult]:
+    assert _worker is not None, "worker not started"
+    return [_worker.check_target(target) for target in targets]
+
+
+def run(
+    checker: Checker, targets: Sequence[Target], jobs: int, progress: Progress | None = None
+) -> tuple[list[FileResult], bool]:
+    """The results of every target in order, and whether Ctrl-C cut the run short."""
+    on_progress = progress or (lambda done: None)
+    parallel = jobs > 1 and len(targets) >= IN_PROCESS_BELOW
+    if not parallel or any(t.path is None for t in targets):
+        return _in_process(checker, targets, on_progress)
+    return _in_workers(checker.options, targets, jobs, on_progress)
+
+
+def _in_process(
+    checker: Checker, targets: Sequence[Target], progress: Progress
+) -> tuple[list[FileResult], bool]:
+    results: list[FileResult] = []
+    try:
+        for target in targets:
+            results.append(checker.check_target(target))
+            progress(1)
+    except KeyboardInterrupt:
+        return results, True
+    return results, False
+
+
+def _in_workers(
+    options: CheckOptions, targets: Sequence[Target], jobs: int, progress: Progress
+) -> tuple[list[FileResult], bool]:
+    size = max(1, min(32, len(targets) // (jobs * 8)))
+    chunks = [list(targets[i : i + size]) for i in range(0, len(targets), size)]
+    results: list[FileResult] = []
+    pool = multiprocessing.Pool(jobs, initializer=_start_worker, initargs=(options,))
+    try:
+        for chunk in pool.imap(_check_chunk, chunks):
+            results += chunk
+            progress(len(chunk))
+    except KeyboardInterrupt:
+        pool.terminate()
+        pool.join()
+        return results, True
+    pool.close()
+    pool.join()
+    return results, False

@@ -1,0 +1,122 @@
+"""Which files a run checks: files named, folders searched, globs, and standard input.
+
+Folders are searched recursively for ``*.yaml`` and ``*.yml`` in a stable (sorted) order,
+skipping hidden folders and not following links to folders (so a link loop cannot trap the
+search). ``--exclude`` patterns and ``.cosmecheckignore`` files use gitignore syntax: the
+patterns of an ignore file apply below its folder, ``--exclude`` patterns below the working
+folder. Files named on the command line are always checked.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pathspec
+
+STDIN = "-"
+IGNORE_FILE = ".cosmecheckignore"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One thing to check: a file (or standard input when ``path`` is None)."""
+
+    path: Path | None
+    display: str
+    found: bool = False  # found in a folder or by a glob, rather than named
+    error: str | None = None  # why it could not even be listed
+
+
+_Spec = tuple[Path, pathspec.GitIgnoreSpec]
+
+
+def _spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(list(lines))
+
+
+def _ignore_file(folder: Path) -> list[_Spec]:
+    path = folder / IGNORE_FILE
+    try:
+        return [(folder, _spec(path.read_text("utf-8").splitlines()))] if path.is_file() else []
+    except (OSError, UnicodeDecodeError):
+        return []
+
+
+def _excluded(path: Path, specs: Sequence[_Spec], folder: bool = False) -> bool:
+    absolute = os.path.abspath(path)
+    for base, spec in specs:
+        relative = os.path.relpath(absolute, os.path.abspath(base))
+        if relative.startswith(".."):
+            continue
+        posix = Path(relative).as_posix() + ("/" if folder else "")
+        if spec.match_file(posix):
+            return True
+    return False
+
+
+def discover(inputs: Sequence[str], exclude: Sequence[str] = ()) -> list[Target]:
+    """The targets of a run, in the order given, each folder's files sorted, no duplicates."""
+    cwd = Path.cwd()
+    specs: list[_Spec] = _ignore_file(cwd)
+    if exclude:
+        specs.append((cwd, _spec(exclude)))
+    targets: list[Target] = []
+    for text in inputs:
+        targets += _targets(text, specs)
+    seen: set[str] = set()
+    unique = []
+    for target in targets:
+        key = target.display if target.path is None else os.path.abspath(target.path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(target)
+    return unique
+
+
+def _targets(text: str, specs: list[_Spec]) -> list[Target]:
+    if text == STDIN:
+        return [Target(None, "<stdin>")]
+    path = Path(text)
+    if path.is_dir():
+        return list(_walk(path, specs))
+    if not os.path.lexists(path) and glob.has_magic(text):
+        matches = sorted(glob.glob(text, recursive=True))
+        return [Target(Path(m), m, found=True) for m in matches if not _excluded(Path(m), specs)]
+    return [Target(path, text)]
+
+
+def _walk(root: Path, specs: list[_Spec]) -> Iterable[Target]:
+    scoped: dict[str, list[_Spec]] = {str(root): specs + _ignore_file(root)}
+    failures: list[OSError] = []
+    for folder, dirs, files in os.walk(root, onerror=failures.append):
+        yield from _unlisted(failures)
+        base = Path(folder)
+        here = scoped.get(folder, specs)
+        kept = []
+        for name in sorted(dirs):
+            child = base / name
+            if name.startswith(".") or _excluded(child, here, folder=True):
+                continue
+            kept.append(name)
+            scoped[str(child)] = here + _ignore_file(child)
+        dirs[:] = kept
+        for name in sorted(files):
+            child = base / name
+            if child.suffix in YAML_SUFFIXES and not _excluded(child, here):
+                yield Target(child, str(child), found=True)
+    yield from _unlisted(failures)
+
+
+def _unlisted(failures: list[OSError]) -> Iterable[Target]:
+    """Folders the search could not list, as targets that report it."""
+    for failure in failures:
+        where = str(failure.filename)
+        yield Target(
+            Path(where), where, found=True, error=f"cannot read this folder: {failure.strerror}"
+        )
+    failures.clear()
