@@ -33,7 +33,6 @@ app = typer.Typer(
 
 # The choices of --format are the registry's names (the registry imports nothing heavy).
 Format = enum.Enum("Format", {name: name for name in FORMATTERS}, type=str)  # type: ignore[misc]  # built from data
-TEXT = Format("text")
 
 
 class FailOn(str, enum.Enum):
@@ -111,13 +110,16 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="Consortium files, folders or globs.")],
     call: CallOption = None,
     rules: RulesOption = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = TEXT,
+    output_format: Annotated[
+        Format | None, typer.Option("--format", "-f", help="Report format [default: text].")
+    ] = None,
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write the report to this file.")
     ] = None,
     fail_on: Annotated[
-        FailOn, typer.Option("--fail-on", help="Lowest severity that fails the run (exit 1).")
-    ] = FailOn.error,
+        FailOn | None,
+        typer.Option("--fail-on", help="Lowest severity that fails the run [default: error]."),
+    ] = None,
     at: Annotated[
         str | None,
         typer.Option("--at", help="Check time where a file gives no submission time (ISO 8601)."),
@@ -156,6 +158,17 @@ def check(
         list[str] | None,
         typer.Option("--report", metavar="FORMAT=FILE", help="Also write a report to a file."),
     ] = None,
+    config_file: Annotated[
+        Path | None,
+        typer.Option("--config", help="Read settings from this file instead of searching."),
+    ] = None,
+    skip_non_consortium: Annotated[
+        bool,
+        typer.Option(
+            "--skip-non-consortium",
+            help="Skip named YAML files that are not consortium files (for pre-commit).",
+        ),
+    ] = False,
 ) -> None:
     """Check consortium files against the rules of their call.
 
@@ -165,19 +178,27 @@ def check(
     from cosmecheck.discovery import discover
     from cosmecheck.model import CheckOptions, Severity
 
+    config = _config(config_file)
     options = CheckOptions(
-        call=call,
-        rules_dirs=tuple(rules or ()),
+        call=call or config.call,
+        rules_dirs=tuple(rules or config.rules),
         at=_parse_at(at),
-        select=tuple(select or ()),
-        ignore=tuple(ignore or ()),
-        fail_on=Severity.parse(fail_on.value),
+        select=tuple(select or config.select),
+        ignore=tuple(ignore or config.ignore),
+        fail_on=Severity.parse(fail_on.value if fail_on else config.fail_on or "error"),
         limits=Limits(max_bytes, max_nodes, max_depth, max_chars, max_partners),
-        exclude=tuple(exclude or ()),
-        jobs=jobs or os.cpu_count() or 1,
+        exclude=tuple(exclude or config.exclude),
+        jobs=jobs or config.jobs or os.cpu_count() or 1,
     )
-    outputs = [(output_format.value, output), *map(_extra_report, extra_reports or ())]
+    format_name = output_format.value if output_format else config.format or "text"
+    if format_name not in FORMATTERS:
+        raise UsageError(
+            f"{config.source}: format {format_name!r} is not one of {', '.join(FORMATTERS)}"
+        )
+    outputs = [(format_name, output), *map(_extra_report, extra_reports or ())]
     targets = discover(paths, options.exclude)
+    if skip_non_consortium:
+        targets = [replace(t, found=True) if t.path is not None else t for t in targets]
     if not targets:
         raise UsageError(f"no consortium files found in {' '.join(paths)}")
     with _progress(len(targets), quiet) as advance:
@@ -189,6 +210,20 @@ def check(
             file=sys.stderr,
         )
     raise typer.Exit(report.exit_code())
+
+
+def _config(explicit: Path | None) -> Any:
+    """The settings file given, or found upward from here (empty when there is none)."""
+    from cosmecheck.config import find_config
+
+    return find_config(explicit=explicit)
+
+
+def _catalogue(rules: list[Path] | None) -> Any:
+    """The rule packs of the --rules folders, else of the configured ones, and the shipped."""
+    from cosmecheck.rulepacks import Catalogue
+
+    return Catalogue(tuple(rules or _config(None).rules))
 
 
 def _extra_report(text: str) -> tuple[str, Path]:
@@ -230,9 +265,8 @@ def _render(report: Any, outputs: list[tuple[str, Path | None]], **style: bool) 
 def calls(rules: RulesOption = None) -> None:
     """List the calls that rule packs are shipped (or given) for."""
     from cosmecheck.report.catalogue import calls_table
-    from cosmecheck.rulepacks import Catalogue
 
-    _console().print(calls_table(Catalogue(tuple(rules or ())).packs()))
+    _console().print(calls_table(_catalogue(rules).packs()))
 
 
 @app.command(name="rules")
@@ -242,9 +276,8 @@ def list_rules(
 ) -> None:
     """List a call's rules: id, severity, title, section of the call, source."""
     from cosmecheck.report.catalogue import rules_table
-    from cosmecheck.rulepacks import Catalogue
 
-    catalogue = Catalogue(tuple(rules or ()))
+    catalogue = _catalogue(rules)
     packs = [catalogue.get(call)] if call else catalogue.packs()
     console = _console()
     for pack in packs:
@@ -259,9 +292,8 @@ def explain(
 ) -> None:
     """Explain a rule: what it checks, why, its source and how firm it is, how to fix it."""
     from cosmecheck.report.catalogue import explain_not_checked, explain_rule
-    from cosmecheck.rulepacks import Catalogue
 
-    catalogue = Catalogue(tuple(rules or ()))
+    catalogue = _catalogue(rules)
     packs = [catalogue.get(call)] if call else catalogue.packs()
     for pack in packs:
         if rule in pack.rules:
@@ -290,7 +322,11 @@ def facts(
     from cosmecheck.checker import Checker
     from cosmecheck.model import CheckOptions
 
-    checker = Checker(CheckOptions(call=call, rules_dirs=tuple(rules or ()), at=_parse_at(at)))
+    config = _config(None)
+    options = CheckOptions(
+        call=call or config.call, rules_dirs=tuple(rules or config.rules), at=_parse_at(at)
+    )
+    checker = Checker(options)
     result = checker.check_file(file)
     for problem in result.load_errors:
         where = f"{file}:{problem.line}:{problem.column}" if problem.line else str(file)
