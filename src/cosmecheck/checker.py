@@ -126,18 +126,23 @@ class Checker:
         return datetime.combine(at, time(), tzinfo=zone)
 
     def _selected(self, finding: Finding, pack_id: str) -> bool:
+        return self._wanted(finding.rule_id, pack_id)
+
+    def _wanted(self, rule_id: str, pack_id: str) -> bool:
+        """Whether --select and --ignore let a rule of a pack be reported."""
+
         def named(names: tuple[str, ...]) -> bool:
-            return any(n.lower() in (finding.rule_id, pack_id.lower()) for n in names)
+            return any(n.lower() in (rule_id, pack_id.lower()) for n in names)
 
         if self.options.select and not named(self.options.select):
             return False
         return not named(self.options.ignore)
 
-    def rule_infos(self, calls: Iterable[str]) -> dict[str, RuleInfo]:
-        """Help text of the rules of the packs of these calls."""
+    def rule_infos(self, calls: Iterable[str]) -> dict[tuple[str, str], RuleInfo]:
+        """Help text of the selected rules of the packs of these calls."""
         packs = [self.catalogue.get(call) for call in sorted(set(calls))]
         return {
-            rule.id: RuleInfo(
+            (pack.id, rule.id): RuleInfo(
                 id=rule.id,
                 pack=pack.id,
                 severity=rule.severity,
@@ -149,6 +154,7 @@ class Checker:
             )
             for pack in packs
             for rule in pack.rules.values()
+            if self._wanted(rule.id, pack.id)
         }
 
 

@@ -143,8 +143,13 @@ class Report:
 
     files: tuple[FileResult, ...]
     fail_on: Severity = Severity.ERROR
-    rules: dict[str, RuleInfo] = field(default_factory=dict, compare=False)
+    # The rules reported on, by (call, rule id): two calls may share rule ids.
+    rules: dict[tuple[str, str], RuleInfo] = field(default_factory=dict, compare=False)
     interrupted: bool = False
+
+    def rule(self, call: str | None, rule_id: str) -> RuleInfo | None:
+        """The help text of a rule of a call, if the report has it."""
+        return self.rules.get((call or "", rule_id))
 
     def exit_code(self, fail_on: Severity | None = None) -> int:
         """0 clean, 1 a finding at or above ``fail_on``, 2 a file not loaded, 130 interrupted."""

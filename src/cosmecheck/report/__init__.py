@@ -31,9 +31,37 @@ def _json(report: Report, stream: TextIO, style: Style) -> None:
     render(report, stream)
 
 
+def _sarif(report: Report, stream: TextIO, style: Style) -> None:
+    from cosmecheck.report.sarif import render
+
+    render(report, stream)
+
+
+def _junit(report: Report, stream: TextIO, style: Style) -> None:
+    from cosmecheck.report.junit import render
+
+    render(report, stream)
+
+
+def _github(report: Report, stream: TextIO, style: Style) -> None:
+    from cosmecheck.report.github import render
+
+    render(report, stream)
+
+
+def _csv(report: Report, stream: TextIO, style: Style) -> None:
+    from cosmecheck.report.csv import render
+
+    render(report, stream)
+
+
 Formatter = Callable[[Report, TextIO, Style], None]
 
 FORMATTERS: dict[str, Formatter] = {
     "text": _text,
     "json": _json,
+    "sarif": _sarif,
+    "junit": _junit,
+    "github": _github,
+    "csv": _csv,
 }

@@ -40,20 +40,18 @@ def render(report: Report, stream: TextIO, style: Style) -> None:
     """Write the report: one file in full, or a table of many files."""
     console = make_console(stream, style)
     if len(report.files) == 1:
-        render_file(console, report.files[0], report.rules, style)
+        render_file(console, report.files[0], report, style)
     elif report.files:
         render_table(console, report)
         if style.verbose:
             for result in report.files:
                 console.print()
-                render_file(console, result, report.rules, style)
+                render_file(console, result, report, style)
     console.print()
     console.print(summary_line(report))
 
 
-def render_file(
-    console: Console, result: FileResult, rules: dict[str, RuleInfo], style: Style
-) -> None:
+def render_file(console: Console, result: FileResult, report: Report, style: Style) -> None:
     """Header, findings grouped by severity, and load errors of one file."""
     label, colour = STATUS_STYLE[result.status]
     console.print(Text(result.path, style="bold"))
@@ -80,7 +78,14 @@ def render_file(
         console.print()
         console.print(Text(f"  {SEVERITY_HEADING[severity]}", style=SEVERITY_STYLE[severity]))
         for finding in group:
-            _finding(console, result.path, finding, rules.get(finding.rule_id), shown, style)
+            _finding(
+                console,
+                result.path,
+                finding,
+                report.rule(result.call, finding.rule_id),
+                shown,
+                style,
+            )
 
 
 def _finding(
