@@ -941,3 +941,17 @@ def test_check_help_lists_the_options(run_cli: RunCli) -> None:
     assert "Usage:" in run.stdout
     for option in CHECK_OPTIONS:
         assert option in run.stdout, option
+
+
+def test_report_files_are_written_when_stdout_is_closed_early(tmp_path: Path) -> None:
+    """`cosmecheck check ... | head -1` must not cost the --report files."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    report = tmp_path / "summary.csv"
+    command = [sys.executable, "-m", "cosmecheck", "check", str(EXAMPLES)]
+    command += ["--format", "github", "--report", f"csv={report}"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    assert process.stdout is not None
+    process.stdout.close()
+    process.wait(timeout=60)
+    assert report.read_text("utf-8-sig").startswith("path,acronym,call,status")

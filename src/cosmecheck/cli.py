@@ -251,7 +251,8 @@ def _render(report: Any, outputs: list[tuple[str, Path | None]], **style: bool) 
     from cosmecheck.report.output import name_unloaded, write_atomically
 
     plain = Style(verbose=style["verbose"], quiet=style["quiet"])
-    for name, path in outputs:
+    # Files first: a reader that closes standard output early must not cost the files.
+    for name, path in sorted(outputs, key=lambda output: output[1] is None):
         if path is None:
             color = _color(sys.stdout, style["no_color"])
             FORMATTERS[name](report, sys.stdout, replace(plain, color=color))
