@@ -950,7 +950,7 @@ def test_report_files_are_written_when_stdout_is_closed_early(tmp_path: Path) ->
     report = tmp_path / "summary.csv"
     command = [sys.executable, "-m", "cosmecheck", "check", str(EXAMPLES)]
     command += ["--format", "github", "--report", f"csv={report}"]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     assert process.stdout is not None
     process.stdout.close()
     process.wait(timeout=60)
