@@ -251,6 +251,9 @@ def _render(report: Any, outputs: list[tuple[str, Path | None]], **style: bool) 
     from cosmecheck.report.output import name_unloaded, write_atomically
 
     plain = Style(verbose=style["verbose"], quiet=style["quiet"])
+    if report.interrupted:
+        # A partial report must not replace a complete one: files keep what they held.
+        outputs = [(name, path) for name, path in outputs if path is None] or [("text", None)]
     # Files first: a reader that closes standard output early must not cost the files.
     for name, path in sorted(outputs, key=lambda output: output[1] is None):
         if path is None:

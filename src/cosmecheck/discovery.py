@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,15 +84,61 @@ def _targets(text: str, specs: list[_Spec]) -> list[Target]:
         return [Target(None, "<stdin>")]
     path = Path(text)
     if path.is_dir():
-        return list(_walk(path, specs))
+        return list(_walk(path, specs + _between(path)))
     if not os.path.lexists(path) and glob.has_magic(text):
-        matches = sorted(glob.glob(text, recursive=True))
-        return [Target(Path(m), m, found=True) for m in matches if not _excluded(Path(m), specs)]
+        return [
+            Target(Path(m), m, found=True)
+            for m in _glob(text)
+            if not _excluded(Path(m), specs + _between(Path(m).parent))
+        ]
     return [Target(path, text)]
 
 
+def _between(folder: Path) -> list[_Spec]:
+    """The ignore files from below the working folder down to ``folder`` itself."""
+    cwd = Path.cwd().absolute()
+    target = folder.absolute()
+    if target == cwd or cwd not in target.parents:
+        return [] if target == cwd else _ignore_file(folder)
+    chain = [target, *[p for p in target.parents if cwd in p.parents]]
+    return [spec for step in reversed(chain) for spec in _ignore_file(step)]
+
+
+def _glob(pattern: str) -> list[str]:
+    """Paths matching a glob; ``**`` is any depth, without following links to folders."""
+    if "**" not in pattern:
+        return sorted(glob.glob(pattern))
+    parts = Path(pattern).parts
+    fixed = next(i for i, part in enumerate(parts) if glob.has_magic(part))
+    root = Path(*parts[:fixed]) if fixed else Path()
+    matcher = re.compile(_translate(parts[fixed:]))
+    found = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in dirs + files:
+            relative = Path(folder, name).relative_to(root).as_posix()
+            if matcher.fullmatch(relative):
+                found.append(str(Path(folder, name)))
+    return sorted(found)
+
+
+def _translate(parts: Sequence[str]) -> str:
+    """A regular expression for glob parts over ``/``-separated relative paths."""
+    pieces = []
+    for number, part in enumerate(parts):
+        last = number == len(parts) - 1
+        if part == "**":
+            pieces.append(".*" if last else "(?:[^/]+/)*")
+            continue
+        segment = "".join(
+            "[^/]*" if ch == "*" else "[^/]" if ch == "?" else re.escape(ch) for ch in part
+        )
+        pieces.append(segment if last else segment + "/")
+    return "".join(pieces)
+
+
 def _walk(root: Path, specs: list[_Spec]) -> Iterable[Target]:
-    scoped: dict[str, list[_Spec]] = {str(root): specs + _ignore_file(root)}
+    scoped: dict[str, list[_Spec]] = {str(root): specs}
     failures: list[OSError] = []
     for folder, dirs, files in os.walk(root, onerror=failures.append):
         yield from _unlisted(failures)
