@@ -135,9 +135,12 @@ def _first_error(report: dict[str, Any], path: str) -> str:
 
 def _table_rows(stdout: str) -> list[list[str]]:
     """The rows of a batch table, in order: file, acronym, call, verdict, errors, warnings."""
+    shared = [line[len("call: ") :] for line in stdout.splitlines() if line.startswith("call: ")]
     rows = []
     for line in stdout.splitlines():
         cells = [c.strip() for c in line.split("│")]
+        if len(cells) == 5 and shared:  # one call for every file: said below the table
+            cells.insert(2, shared[0])
         if len(cells) == 6 and cells[0].endswith((".yaml", ".yml")):
             rows.append(cells)
     return rows

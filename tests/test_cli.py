@@ -637,9 +637,16 @@ EXAMPLE_ROWS = {
 
 
 def _table_rows(stdout: str) -> dict[str, list[str]]:
+    """Rows by file: acronym, call, verdict, errors, warnings.
+
+    When every file is for one call the table leaves the column out and says the call below.
+    """
+    shared = [line[len("call: ") :] for line in stdout.splitlines() if line.startswith("call: ")]
     rows = {}
     for line in stdout.splitlines():
         cells = [c.strip() for c in line.split("│")]
+        if len(cells) == 5 and shared:
+            cells.insert(2, shared[0])
         if len(cells) == 6 and cells[0].endswith(".yaml"):
             rows[cells[0]] = cells[1:]
     return rows

@@ -133,29 +133,32 @@ def wrapped(
 
 
 def render_table(console: Console, report: Report) -> None:
-    """One row per file, the worst first: path, acronym, call, verdict, errors, warnings."""
+    """One row per file, the worst first: path, acronym, call, verdict, errors, warnings.
+
+    The call column is left out when every file is for the same call (the summary says it).
+    """
+    calls = {r.call for r in report.files if r.call}
     table = Table(show_edge=False, header_style="bold", pad_edge=False)
-    for column, justify in [
-        ("file", "left"),
-        ("acronym", "left"),
-        ("call", "left"),
-        ("verdict", "left"),
-        ("errors", "right"),
-        ("warnings", "right"),
-    ]:
-        table.add_column(column, justify=justify, overflow="fold")  # type: ignore[arg-type]
+    longest = max(len(r.path) for r in report.files)
+    table.add_column("file", overflow="fold", min_width=min(longest, 28))
+    narrow = console.width < 120  # keep every column visible on an 80-column terminal
+    table.add_column("acronym", overflow="ellipsis", no_wrap=True, max_width=12 if narrow else None)
+    if len(calls) > 1:
+        table.add_column("call", overflow="fold")
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("errors", justify="right", min_width=6)
+    table.add_column("warnings", justify="right", min_width=8)
     for result in sorted(report.files, key=_worst_first):
         label, colour = STATUS_STYLE[result.status]
         errors = len(result.load_errors) or result.count(Severity.ERROR)
-        table.add_row(
-            result.path,
-            result.acronym or "",
-            result.call or "",
-            Text(label, style=colour),
-            str(errors),
-            str(result.count(Severity.WARNING)),
-        )
+        cells: list[str | Text] = [result.path, result.acronym or ""]
+        if len(calls) > 1:
+            cells.append(result.call or "")
+        cells += [Text(label, style=colour), str(errors), str(result.count(Severity.WARNING))]
+        table.add_row(*cells)
     console.print(table)
+    if len(calls) == 1:
+        console.print(Text(f"call: {calls.pop()}", style="dim"))
 
 
 _STATUS_RANK = {Status.ERROR: 0, Status.INELIGIBLE: 1, Status.ELIGIBLE: 2, Status.SKIPPED: 3}
