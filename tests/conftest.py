@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,28 @@ from cosmecheck.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 CASES = Path(__file__).resolve().parent / "cases"
+MALFORMED = "call: COS-CLUSTER-2018-03-02\nproposal: {acronym: X\npartners: []\n"
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    """The environment of a real `python -m cosmecheck` run: this checkout first, no colour."""
+    dropped = ("FORCE_COLOR", "COSMECHECK_DEBUG", "CI", "COLUMNS")
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
+    env["PYTHONPATH"] = os.pathsep.join(
+        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
+    )
+    env["NO_COLOR"] = "1"
+    env["COLUMNS"] = "200"
+    env.update(extra)
+    return env
+
+
+@pytest.fixture
+def malformed(tmp_path: Path) -> Path:
+    """A consortium file with a YAML syntax error on line 3."""
+    path = tmp_path / "malformed.yaml"
+    path.write_text(MALFORMED, "utf-8")
+    return path
 
 
 @dataclass

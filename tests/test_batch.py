@@ -23,7 +23,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, Run
+from conftest import EXAMPLES, MALFORMED, Run, cli_env
 from cosmecheck import batch, check_paths
 from cosmecheck import checker as checker_module
 from cosmecheck.checker import Checker, check_targets
@@ -52,7 +52,6 @@ jobs:
     steps:
       - uses: actions/checkout@v4
 """
-MALFORMED = "call: COS-CLUSTER-2018-03-02\nproposal: {acronym: X\npartners: []\n"
 
 MANY = 60  # files in the parallel batch: well above batch.IN_PROCESS_BELOW
 BIG = 1000  # files in the batch that Ctrl-C interrupts
@@ -93,22 +92,6 @@ def _copy(source: Path, path: Path) -> Path:
     return _put(path, source.read_text("utf-8"))
 
 
-def _env(**extra: str) -> dict[str, str]:
-    """The environment of a real run: no colour, no CI, the source tree importable."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("FORCE_COLOR", "COSMECHECK_DEBUG", "CI", "COLUMNS")
-    }
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
-    env["NO_COLOR"] = "1"
-    env["COLUMNS"] = "200"
-    env.update(extra)
-    return env
-
-
 def _command(*args: str | Path) -> list[str]:
     return [sys.executable, "-m", "cosmecheck", *map(str, args)]
 
@@ -118,7 +101,7 @@ def _cosmecheck(
 ) -> subprocess.CompletedProcess[bytes]:
     """Run cosmecheck in a real process, stdout and stderr piped (bytes, for exact comparison)."""
     return subprocess.run(
-        _command(*args), capture_output=True, cwd=cwd, env=_env(), timeout=timeout, check=False
+        _command(*args), capture_output=True, cwd=cwd, env=cli_env(), timeout=timeout, check=False
     )
 
 
@@ -463,7 +446,7 @@ def _stderr_on_a_terminal(*args: str, **env: str) -> tuple[int, bytes]:
             _command("check", EXAMPLES, "-j", "1", *args),
             stdout=subprocess.PIPE,
             stderr=follower,
-            env=_env(**env),
+            env=cli_env(**env),
         )
     finally:
         os.close(follower)
@@ -828,7 +811,7 @@ def _interrupt(*args: str | Path, cwd: Path, jobs: int) -> tuple[int, str, str, 
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         cwd=cwd,
-        env=_env(),
+        env=cli_env(),
         start_new_session=True,
     )
     try:

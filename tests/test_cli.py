@@ -17,7 +17,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import EXAMPLES, ROOT, Run
+from conftest import EXAMPLES, ROOT, Run, cli_env
 from cosmecheck import __version__
 from cosmecheck.loader import parse
 
@@ -53,7 +53,6 @@ FILE_KEYS = {"path", "call", "acronym", "status", "findings", "load_errors"}
 FINDING_KEYS = {"rule", "severity", "message", "path", "line", "column", "partner"}
 LOAD_ERROR_KEYS = {"message", "line", "column"}
 SUMMARY_KEYS = {"files", "eligible", "ineligible", "error", "skipped"}
-MALFORMED = "call: COS-CLUSTER-2018-03-02\nproposal: {acronym: X\npartners: []\n"
 
 
 # --------------------------------------------------------------------------------------------
@@ -86,13 +85,6 @@ def no_submission(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def malformed(tmp_path: Path) -> Path:
-    path = tmp_path / "malformed.yaml"
-    path.write_text(MALFORMED, "utf-8")
-    return path
-
-
 def _no_traceback(run: Run) -> None:
     assert "Traceback" not in run.stdout
     assert "Traceback" not in run.stderr
@@ -117,11 +109,7 @@ def _flat(text: str) -> str:
 
 
 def _subprocess(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "COSMECHECK_DEBUG")}
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]
-    )
-    env["NO_COLOR"] = "1"
+    env = cli_env()
     return subprocess.run(
         [sys.executable, "-m", "cosmecheck", *map(str, args)],
         capture_output=True,
@@ -952,8 +940,7 @@ def test_check_help_lists_the_options(run_cli: RunCli) -> None:
 
 def test_report_files_are_written_when_stdout_is_closed_early(tmp_path: Path) -> None:
     """`cosmecheck check ... | head -1` must not cost the --report files."""
-    env = {**os.environ, "NO_COLOR": "1"}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")])
+    env = cli_env()
     report = tmp_path / "summary.csv"
     command = [sys.executable, "-m", "cosmecheck", "check", str(EXAMPLES)]
     command += ["--format", "github", "--report", f"csv={report}"]

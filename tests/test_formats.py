@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from conftest import EXAMPLES, ROOT, Run
+from conftest import EXAMPLES, MALFORMED, ROOT, Run
 from cosmecheck import __version__
 from cosmecheck.report import FORMATTERS
 from cosmecheck.report.github import escape_data, escape_property
@@ -28,7 +28,6 @@ RunCli = Callable[..., Run]
 
 CALL = "COS-CLUSTER-2018-03-02"
 FORMATS = ["sarif", "junit", "github", "csv"]
-MALFORMED = "call: COS-CLUSTER-2018-03-02\nproposal: {acronym: X\npartners: []\n"
 # Which rules each example fails (error) and only warns about, independent of the outputs.
 FAILS: dict[str, set[str]] = {
     "recipe4mobility": set(),
@@ -54,13 +53,6 @@ GITHUB_LINE = re.compile(
 def _in_project(monkeypatch: pytest.MonkeyPatch) -> None:
     """Run from the project folder, so that `examples` is a relative path as in CI."""
     monkeypatch.chdir(ROOT)
-
-
-@pytest.fixture
-def malformed(tmp_path: Path) -> Path:
-    path = tmp_path / "malformed.yaml"
-    path.write_text(MALFORMED, "utf-8")
-    return path
 
 
 def _stem(path: str) -> str:
