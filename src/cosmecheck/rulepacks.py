@@ -220,8 +220,13 @@ def _check(raw: dict[str, Any], severity: Severity, params: dict[str, Any], path
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import SchemaError
 
+    from cosmecheck.safe_regex import SafeValidator, check_patterns
+
     schema = substitute(raw["schema"], params, path)
     _refuse_external_refs(schema, path)
+    regex_problem = check_patterns(schema)
+    if regex_problem:
+        raise RulePackError(f"{path}: {regex_problem}")
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as exc:
@@ -233,7 +238,7 @@ def _check(raw: dict[str, Any], severity: Severity, params: dict[str, Any], path
         message=raw["message"],
         severity=Severity.parse(raw["severity"]) if "severity" in raw else severity,
         at=raw.get("at"),
-        validator=Draft202012Validator(schema),
+        validator=SafeValidator(schema),
     )
 
 
