@@ -94,3 +94,53 @@ def test_patterns_re2_cannot_run_break_the_pack(
     lines = process.stderr.strip().splitlines()
     assert len(lines) == 1, process.stderr  # RE2's own log stays silent
     assert "applicant-name-form.yaml" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("schema", "message"),
+    [
+        ({"$ref": "https://example.com/s.json"}, "points outside the rule, or at nothing in it"),
+        ({"$ref": "/etc/passwd"}, "points outside the rule, or at nothing in it"),
+        ({"$ref": "../data/countries.yaml"}, "points outside the rule, or at nothing in it"),
+        ({"$ref": "#/$defs/missing"}, "points outside the rule, or at nothing in it"),
+        ({"$id": "https://example.com/x", "$ref": "#"}, "$id is not allowed"),
+        ({"$defs": {"a": {"$anchor": "x"}}, "$ref": "#x"}, "$anchor is not allowed"),
+        ({"$dynamicRef": "#x"}, "$dynamicRef is not allowed"),
+    ],
+    ids=["url", "absolute", "parent", "missing", "id", "anchor", "dynamic"],
+)
+def test_references_must_stay_inside_the_rule(
+    tmp_path: Path, schema: dict[str, Any], message: str
+) -> None:
+    root = _pack_with(tmp_path, schema)
+    with pytest.raises(RulePackError, match=message.replace("$", "\\$")):
+        Catalogue((root,)).get("COS-CLUSTER-2018-03-02")
+
+
+def test_a_reference_inside_the_rule_works(run_cli: RunCli, tmp_path: Path) -> None:
+    schema = {
+        "$defs": {"short": {"type": "string", "maxLength": 10}},
+        "properties": {"name": {"$ref": "#/$defs/short"}},
+    }
+    root = _pack_with(tmp_path, schema)
+    run = run_cli("check", _consortium(tmp_path, "A very long cluster name"), "--rules", root)
+    assert "applicant-name-form" in run.stdout
+    assert "A very long cluster name has the wrong form" in " ".join(run.stdout.split())
+
+
+@pytest.mark.parametrize(
+    "template",
+    ["{document.__class__}", "{params.__init__}", "{facts.name.__len__}", "{call.id.upper}"],
+)
+def test_templates_never_reach_python_attributes(template: str) -> None:
+    from cosmecheck.template import render
+
+    namespace = {"document": {}, "params": {"a": 1}, "facts": {"name": "X"}, "call": {"id": "C"}}
+    assert render(template, namespace) == "unknown"
+
+
+@pytest.mark.parametrize("template", ["{0.__class__}", "{a[0]}", "{x|upper}", "{x!r}"])
+def test_templates_with_other_syntax_break_the_pack(template: str) -> None:
+    from cosmecheck.template import problems
+
+    assert problems(template)

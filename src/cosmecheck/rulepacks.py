@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -256,15 +257,45 @@ def substitute(node: Any, params: dict[str, Any], path: Path) -> Any:
     return node
 
 
-def _refuse_external_refs(node: Any, path: Path) -> None:
+_REFUSED = ("$id", "$anchor", "$dynamicAnchor", "$dynamicRef", "$recursiveRef", "$recursiveAnchor")
+
+
+def _refuse_external_refs(schema: Any, path: Path) -> None:
+    """Every $ref must point inside the rule's own schema, at something that is there."""
+    for key, value in _keys(schema):
+        if key in _REFUSED:
+            raise RulePackError(f"{path}: {key} is not allowed in a rule (only #/... references)")
+        if key == "$ref" and not (isinstance(value, str) and _resolves(schema, value)):
+            raise RulePackError(
+                f"{path}: $ref {value!r} points outside the rule, or at nothing in it; only "
+                "references such as #/$defs/name to a part of the rule are allowed, and nothing "
+                "is fetched"
+            )
+
+
+def _keys(node: Any) -> Iterator[tuple[str, Any]]:
     if isinstance(node, dict):
         for key, value in node.items():
-            if key in ("$ref", "$dynamicRef") and not str(value).startswith("#"):
-                raise RulePackError(
-                    f"{path}: {key} {value!r} points outside the rule; only local "
-                    "references (#/...) are allowed and nothing is fetched"
-                )
-            _refuse_external_refs(value, path)
+            yield key, value
+            yield from _keys(value)
     elif isinstance(node, list):
         for value in node:
-            _refuse_external_refs(value, path)
+            yield from _keys(value)
+
+
+def _resolves(schema: Any, ref: str) -> bool:
+    """Whether a reference is a JSON pointer (#, #/a/b) to a part of ``schema``."""
+    if ref == "#":
+        return True
+    if not ref.startswith("#/"):
+        return False
+    target = schema
+    for token in ref[2:].split("/"):
+        token = token.replace("~1", "/").replace("~0", "~")
+        if isinstance(target, dict) and token in target:
+            target = target[token]
+        elif isinstance(target, list) and token.isdigit() and int(token) < len(target):
+            target = target[int(token)]
+        else:
+            return False
+    return True
