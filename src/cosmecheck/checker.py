@@ -168,7 +168,10 @@ def _public_facts(document: dict[str, Any]) -> dict[str, Any]:
 def _read_stdin(limits: Limits) -> bytes:
     data = sys.stdin.buffer.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
-        raise LoadError.one(f"standard input is over the limit of {limits.max_bytes:,} bytes")
+        raise LoadError.one(
+            f"standard input is over the limit of {limits.max_bytes:,} bytes "
+            "(raise it with --max-bytes)"
+        )
     return data
 
 

@@ -25,6 +25,7 @@ from cosmecheck.tables import nuts_country
 from cosmecheck.times import Submission, parse_time
 
 FORMAT_VERSION = 1
+MAX_AMOUNT = 10**12  # a trillion euro: anything larger is a typing mistake
 AMOUNT_KEYS = ("eligible_costs_eur", "requested_grant_eur", "third_party_support_eur")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
 _PARTNER_TEXT = ("name", "short_name", "country", "region", "city", "pic")
@@ -128,6 +129,10 @@ class _Reader:
             self.problems.append(problem)
         self.broken.add(path)
 
+    def _partner_list(self) -> list[Any]:
+        partners = self.data.get("partners")
+        return partners if isinstance(partners, list) else []
+
     def restore_text(self) -> None:
         """Give text fields back the text written where YAML 1.1 read something else.
 
@@ -210,8 +215,18 @@ class _Reader:
             self.problem(path, f"{self.where(path)}: {_plain_message(error)}")
 
     def _amount_problem(self, path: str, value: Any) -> None:
-        if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if number and value < 0:
             self.problem(path, f"{self.where(path)} is negative ({value}); amounts are 0 or more")
+        elif isinstance(value, float) and not math.isfinite(value):
+            text = self.parsed.scalar_text.get(path, str(value))
+            self.problem(path, f"{self.where(path)} is {text}: {_AMOUNT_HELP}")
+        elif number and value > MAX_AMOUNT:
+            self.problem(
+                path,
+                f"{self.where(path)} is {value:,} euro, more than {MAX_AMOUNT:,}: "
+                "check the number (amounts are in euro, not cents)",
+            )
         else:
             self.problem(path, f"{self.where(path)} is {shown(value)}: {_AMOUNT_HELP}")
 
@@ -219,11 +234,11 @@ class _Reader:
         self._check_amounts()
         codes = tuple(
             self._country(i, p) if isinstance(p, dict) else None
-            for i, p in enumerate(self.data.get("partners") or [])
+            for i, p in enumerate(self._partner_list())
         )
         regions = tuple(
             self._region(i, p, codes[i]) if isinstance(p, dict) else None
-            for i, p in enumerate(self.data.get("partners") or [])
+            for i, p in enumerate(self._partner_list())
         )
         submission = self._submission()
         return Consortium(self.data, self.parsed, codes, regions, submission)
@@ -245,7 +260,7 @@ class _Reader:
 
     def _amounts(self) -> list[tuple[str, Any]]:
         owners = [("$.proposal", self.data.get("proposal"))]
-        owners += [(f"$.partners[{i}]", p) for i, p in enumerate(self.data.get("partners") or [])]
+        owners += [(f"$.partners[{i}]", p) for i, p in enumerate(self._partner_list())]
         found = []
         for path, owner in owners:
             budget = owner.get("budget") if isinstance(owner, dict) else None

@@ -33,6 +33,7 @@ _CONSTRUCTORS = {
     _CORE + "bool": _CONSTRUCTOR.construct_yaml_bool,
 }
 # The keys jsonschema's json_path writes with a dot; others as ['key'].
+_LIBYAML_DEPTH = 1_000
 _PLAIN_KEY = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*$")
 
 Position = tuple[int, int]
@@ -155,6 +156,14 @@ def parse(text: str, limits: Limits | None = None) -> Parsed:
             builder.feed(event)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "maximum nesting depth" in str(exc.problem):
+            # libyaml stops at its own 1,000 levels of flow nesting, whatever --max-depth says.
+            where = (mark.line + 1, mark.column + 1) if mark else (None, None)
+            raise LoadError.one(
+                f"the file nests deeper than {min(builder.limits.max_depth, _LIBYAML_DEPTH)} "
+                f"levels (--max-depth raises the limit up to {_LIBYAML_DEPTH:,} for [ ] and {{ }})",
+                *where,
+            ) from None
         problem = exc.problem or exc.context or "the file is not valid YAML"
         context = f" ({exc.context})" if exc.context and exc.problem else ""
         where = (mark.line + 1, mark.column + 1) if mark else (None, None)

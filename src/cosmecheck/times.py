@@ -25,7 +25,7 @@ def parse_time(text: str) -> Submission:
     try:
         day_value = date(int(year), int(month), int(day))
         if hour is None:
-            return day_value
+            return _within_range(day_value)
         micro = int((fraction or "0")[:6].ljust(6, "0"))
         when = datetime(
             day_value.year,
@@ -36,9 +36,16 @@ def parse_time(text: str) -> Submission:
             int(second or 0),
             micro,
         )
-        return when.replace(tzinfo=_offset(offset)) if offset else when
+        return _within_range(when.replace(tzinfo=_offset(offset)) if offset else when)
     except ValueError as exc:
         raise ValueError(f"{text!r} is not a real date or time ({exc})") from None
+
+
+def _within_range(value: Submission) -> Submission:
+    """The value, if it can be moved across time zones and by a day without leaving years 1-9999."""
+    if not 1 < value.year < 9999:
+        raise ValueError(f"the year {value.year} is out of range")
+    return value
 
 
 def _offset(text: str) -> timezone:
