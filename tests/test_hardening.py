@@ -144,3 +144,27 @@ def test_templates_with_other_syntax_break_the_pack(template: str) -> None:
     from cosmecheck.template import problems
 
     assert problems(template)
+
+
+def test_control_characters_from_a_file_never_reach_the_terminal(
+    run_cli: RunCli, tmp_path: Path
+) -> None:
+    """A value such as "A\\e[31mRED" must not colour, move or forge lines of the report."""
+    text = (EXAMPLES / "norwegian-partner.yaml").read_text("utf-8")
+    hostile = text.replace(
+        "name: Norwegian Ocean Cluster", 'name: "Nor\\e[2J\\e[31mway\\n  ✔ ELIGIBLE\\u202e"'
+    )
+    path = tmp_path / "hostile.yaml"
+    path.write_text(hostile, "utf-8")
+    run = run_cli("check", path)
+    assert run.exit_code == 1
+    assert "\x1b" not in run.stdout
+    assert "\u202e" not in run.stdout
+    assert "Nor\\x1b[2J\\x1b[31mway\\x0a  ✔ ELIGIBLE\\u202e" in run.stdout
+    assert not any(line.strip().startswith("✔ ELIGIBLE") for line in run.stdout.splitlines())
+    broken = tmp_path / "broken.yaml"
+    broken.write_text('proposal: {acronym: "\\e[31m"}\npartners: 7\n', "utf-8")
+    for args in (("check", broken), ("check", broken, "-f", "json")):
+        run = run_cli(*args)
+        assert run.exit_code == 2
+        assert "\x1b" not in run.stdout + run.stderr

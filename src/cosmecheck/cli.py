@@ -19,7 +19,7 @@ import typer
 from cosmecheck import __version__
 from cosmecheck.errors import CosmecheckError, UsageError
 from cosmecheck.model import Limits
-from cosmecheck.report import FORMATTERS
+from cosmecheck.report import FORMATTERS, clean
 
 app = typer.Typer(
     name="cosmecheck",
@@ -375,7 +375,7 @@ def main() -> None:
     try:
         app()
     except CosmecheckError as exc:
-        print(f"cosmecheck: error: {exc}", file=sys.stderr)
+        print(clean(f"cosmecheck: error: {exc}"), file=sys.stderr)
         sys.exit(2)
     except KeyboardInterrupt:
         print("cosmecheck: interrupted", file=sys.stderr)

@@ -8,6 +8,18 @@ from typing import TextIO
 
 from cosmecheck.model import Report
 
+# Characters a terminal acts on: C0 and C1 controls (ESC starts colour and cursor sequences,
+# a newline could forge a line of the report) and the bidirectional overrides that reorder
+# what a reader sees. Text from a file is shown with them escaped.
+_UNSAFE = [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0x202A, 0x202F)]
+_UNSAFE += [*range(0x2066, 0x206A)]
+_ESCAPES = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _UNSAFE}
+
+
+def clean(text: str) -> str:
+    """Text from a file, safe to show on a terminal: control characters written as escapes."""
+    return text.translate(_ESCAPES)
+
 
 @dataclass(frozen=True, slots=True)
 class Style:

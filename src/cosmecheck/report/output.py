@@ -11,6 +11,7 @@ from typing import TextIO
 
 from cosmecheck.errors import UsageError
 from cosmecheck.model import Report
+from cosmecheck.report import clean
 
 
 def name_unloaded(report: Report, stream: TextIO) -> None:
@@ -21,7 +22,7 @@ def name_unloaded(report: Report, stream: TextIO) -> None:
             where = f"{result.path}:{first.line}:{first.column}" if first.line else result.path
             others = len(result.load_errors) - 1
             more = f" (and {others} more)" if others else ""
-            print(f"cosmecheck: {where}: {first.message}{more}", file=stream)
+            print(clean(f"cosmecheck: {where}: {first.message}{more}"), file=stream)
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], None]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from typing import TextIO
 
 from rich.console import Console
@@ -10,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Severity, Status
-from cosmecheck.report import Style
+from cosmecheck.report import Style, clean
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 SEVERITY_MARK = {Severity.ERROR: "✘", Severity.WARNING: "!", Severity.INFO: "i"}
@@ -38,6 +39,7 @@ def make_console(stream: TextIO, style: Style) -> Console:
 
 def render(report: Report, stream: TextIO, style: Style) -> None:
     """Write the report: one file in full, or a table of many files."""
+    report = cleaned(report)
     console = make_console(stream, style)
     if len(report.files) == 1:
         render_file(console, report.files[0], report, style)
@@ -49,6 +51,26 @@ def render(report: Report, stream: TextIO, style: Style) -> None:
                 render_file(console, result, report, style)
     console.print()
     console.print(summary_line(report))
+
+
+def cleaned(report: Report) -> Report:
+    """The report with every text that comes from a file made safe for a terminal."""
+
+    def finding(item: Finding) -> Finding:
+        partner = clean(item.partner) if item.partner else None
+        return replace(item, message=clean(item.message), partner=partner, path=clean(item.path))
+
+    def result(item: FileResult) -> FileResult:
+        return replace(
+            item,
+            path=clean(item.path),
+            acronym=clean(item.acronym) if item.acronym else None,
+            call=clean(item.call) if item.call else None,
+            findings=tuple(finding(f) for f in item.findings),
+            load_errors=tuple(replace(p, message=clean(p.message)) for p in item.load_errors),
+        )
+
+    return replace(report, files=tuple(result(f) for f in report.files))
 
 
 def render_file(console: Console, result: FileResult, report: Report, style: Style) -> None:
