@@ -10,16 +10,15 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from cosmecheck.checker import Checker
+from cosmecheck.checker import Checker, Progress
 from cosmecheck.discovery import Target
 from cosmecheck.model import CheckOptions, FileResult
 
 # Below this many files, starting workers costs more than it saves.
 IN_PROCESS_BELOW = 24
 
-Progress = Callable[[int], None]
 _worker: Checker | None = None
 
 

@@ -17,12 +17,10 @@ from cosmecheck.deadline import deadline
 from cosmecheck.discovery import Target, discover
 from cosmecheck.engine import evaluate
 from cosmecheck.errors import LoadError, UsageError
-from cosmecheck.loader import Parsed, decode, parse, read_bytes
+from cosmecheck.loader import Parsed, decode, parse, read_bytes, read_limited
 from cosmecheck.model import (
     CheckOptions,
     FileResult,
-    Finding,
-    Limits,
     LoadProblem,
     Report,
     RuleInfo,
@@ -70,7 +68,7 @@ class Checker:
             return FileResult(target.display, load_errors=(LoadProblem(target.error),))
         try:
             data = (
-                _read_stdin(self.limits)
+                read_limited(sys.stdin.buffer, self.limits, "standard input")
                 if target.path is None
                 else read_bytes(target.path, self.limits)
             )
@@ -92,7 +90,7 @@ class Checker:
                 name, call=call if isinstance(call, str) else None, load_errors=tuple(exc.problems)
             )
         evaluation = evaluate(consortium, pack, self._now(pack))
-        findings = tuple(f for f in evaluation.findings if self._selected(f, pack.id))
+        findings = tuple(f for f in evaluation.findings if self._wanted(f.rule_id, pack.id))
         return FileResult(
             name,
             call=pack.id,
@@ -124,9 +122,6 @@ class Checker:
         if isinstance(at, datetime):
             return at if at.tzinfo else at.replace(tzinfo=zone)
         return datetime.combine(at, time(), tzinfo=zone)
-
-    def _selected(self, finding: Finding, pack_id: str) -> bool:
-        return self._wanted(finding.rule_id, pack_id)
 
     def _wanted(self, rule_id: str, pack_id: str) -> bool:
         """Whether --select and --ignore let a rule of a pack be reported."""
@@ -163,16 +158,6 @@ def _public_facts(document: dict[str, Any]) -> dict[str, Any]:
         **document["facts"],
         "partners": [p["facts"] for p in document["partners"]],
     }
-
-
-def _read_stdin(limits: Limits) -> bytes:
-    data = sys.stdin.buffer.read(limits.max_bytes + 1)
-    if len(data) > limits.max_bytes:
-        raise LoadError.one(
-            f"standard input is over the limit of {limits.max_bytes:,} bytes "
-            "(raise it with --max-bytes)"
-        )
-    return data
 
 
 def _looks_like_consortium(data: Any) -> bool:

@@ -13,7 +13,7 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 import yaml
 
@@ -97,11 +97,18 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
         if size > limits.max_bytes:
             raise LoadError.one(_too_big(size, limits))
         with path.open("rb") as stream:
-            data = stream.read(limits.max_bytes + 1)
+            return read_limited(stream, limits)
     except OSError as exc:
         raise LoadError.one(f"cannot read the file: {exc.strerror or exc}") from None
+
+
+def read_limited(stream: BinaryIO, limits: Limits, source: str = "the file") -> bytes:
+    """A stream's bytes, refused once past the size limit without reading further."""
+    data = stream.read(limits.max_bytes + 1)
     if len(data) > limits.max_bytes:
-        raise LoadError.one(_too_big(len(data), limits))
+        raise LoadError.one(
+            f"{source} is over the limit of {limits.max_bytes:,} bytes (raise it with --max-bytes)"
+        )
     return data
 
 
