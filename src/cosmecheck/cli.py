@@ -18,7 +18,7 @@ import typer
 
 from cosmecheck import __version__
 from cosmecheck.errors import CosmecheckError, UsageError
-from cosmecheck.model import Limits
+from cosmecheck.model import Limits, place
 from cosmecheck.report import FORMATTERS, clean
 
 app = typer.Typer(
@@ -333,7 +333,7 @@ def facts(
     checker = Checker(options)
     result = checker.check_file(file)
     for problem in result.load_errors:
-        where = f"{file}:{problem.line}:{problem.column}" if problem.line else str(file)
+        where = place(str(file), problem.line, problem.column)
         print(f"{where}: {problem.message}", file=sys.stderr)
     if result.load_errors:
         raise typer.Exit(2)

@@ -55,6 +55,13 @@ class Finding:
         return (-self.severity, self.line or 0, self.column or 0, self.rule_id, self.message)
 
 
+def place(path: str, line: int | None, column: int | None) -> str:
+    """``path:line:column``, or as much of it as is known."""
+    if not line:
+        return path
+    return f"{path}:{line}:{column}" if column else f"{path}:{line}"
+
+
 @dataclass(frozen=True, slots=True)
 class LoadProblem:
     """One reason a file could not be loaded, with its place in the file."""

@@ -19,7 +19,7 @@ from typing import Any
 from cosmecheck import template
 from cosmecheck.errors import LoadError, RulePackError, UsageError
 from cosmecheck.loader import load_path
-from cosmecheck.model import Severity
+from cosmecheck.model import Severity, place
 from cosmecheck.tables import Tables
 
 PACK_FILE = "pack.yaml"
@@ -97,7 +97,7 @@ def _read_yaml(path: Path) -> Any:
         return load_path(path).data
     except LoadError as exc:
         first = exc.problems[0]
-        where = f"{path}:{first.line}:{first.column}" if first.line else str(path)
+        where = place(str(path), first.line, first.column)
         raise RulePackError(f"{where}: {first.message}") from None
 
 

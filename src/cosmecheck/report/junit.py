@@ -12,7 +12,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import TextIO
 
-from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Status
+from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Status, place
 
 LOAD = "load"
 # Characters XML 1.0 cannot hold even escaped; YAML's "\x01" escapes can put them in a value.
@@ -77,9 +77,7 @@ def rule_case(result: FileResult, rule_id: str, report: Report) -> ET.Element:
 
 def describe(path: str, item: Finding) -> str:
     """``path:line:column: severity: message (partner)`` for a failure's or output's text."""
-    where = path
-    if item.line:
-        where += f":{item.line}:{item.column}" if item.column else f":{item.line}"
+    where = place(path, item.line, item.column)
     partner = f" [{item.partner}]" if item.partner else ""
     return f"{where}: {item.severity}: {item.message}{partner}"
 
@@ -92,7 +90,7 @@ def _load_case(result: FileResult) -> ET.Element:
     error = ET.SubElement(case, "error", message=_clean(message), type="load-error")
     lines = []
     for problem in result.load_errors:
-        where = f"{result.path}:{problem.line}:{problem.column}" if problem.line else result.path
+        where = place(result.path, problem.line, problem.column)
         lines.append(f"{where}: {problem.message}")
     error.text = _clean("\n".join(lines))
     return case

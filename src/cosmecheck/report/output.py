@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TextIO
 
 from cosmecheck.errors import UsageError
-from cosmecheck.model import Report
+from cosmecheck.model import Report, place
 from cosmecheck.report import clean
 
 
@@ -19,7 +19,7 @@ def name_unloaded(report: Report, stream: TextIO) -> None:
     for result in report.files:
         if result.load_errors:
             first = result.load_errors[0]
-            where = f"{result.path}:{first.line}:{first.column}" if first.line else result.path
+            where = place(result.path, first.line, first.column)
             others = len(result.load_errors) - 1
             more = f" (and {others} more)" if others else ""
             print(clean(f"cosmecheck: {where}: {first.message}{more}"), file=stream)

@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Severity, Status
+from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Severity, Status, place
 from cosmecheck.report import Style, clean
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -87,7 +87,7 @@ def render_file(console: Console, result: FileResult, report: Report, style: Sty
         verdict.append("  " + _counts(result))
     console.print(verdict)
     for problem in result.load_errors:
-        where = _place(result.path, problem.line, problem.column)
+        where = place(result.path, problem.line, problem.column)
         line = Text("  ").append(where, style="cyan").append("  ")
         console.print(line.append_text(wrapped(console, problem.message, 4, first=len(line))))
     if style.quiet:
@@ -121,7 +121,7 @@ def _finding(
     head = Text("  ")
     head.append(f"{SEVERITY_MARK[finding.severity]} ", style=SEVERITY_STYLE[finding.severity])
     head.append(finding.rule_id, style="bold")
-    head.append("  ").append(_place(path, finding.line, finding.column), style="cyan")
+    head.append("  ").append(place(path, finding.line, finding.column), style="cyan")
     if finding.partner:
         head.append("  ").append(finding.partner, style="magenta")
     console.print(head)
@@ -218,9 +218,3 @@ def _counts(result: FileResult) -> str:
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}" if count == 1 or word == "info" else f"{count} {word}s"
-
-
-def _place(path: str, line: int | None, column: int | None) -> str:
-    if line is None:
-        return path
-    return f"{path}:{line}:{column}" if column else f"{path}:{line}"
