@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TextIO
@@ -31,49 +32,18 @@ class Style:
     width: int | None = None
 
 
-def _text(report: Report, stream: TextIO, style: Style) -> None:
-    from cosmecheck.report.text import render
-
-    render(report, stream, style)
-
-
-def _json(report: Report, stream: TextIO, style: Style) -> None:
-    from cosmecheck.report.json import render
-
-    render(report, stream)
-
-
-def _sarif(report: Report, stream: TextIO, style: Style) -> None:
-    from cosmecheck.report.sarif import render
-
-    render(report, stream)
-
-
-def _junit(report: Report, stream: TextIO, style: Style) -> None:
-    from cosmecheck.report.junit import render
-
-    render(report, stream)
-
-
-def _github(report: Report, stream: TextIO, style: Style) -> None:
-    from cosmecheck.report.github import render
-
-    render(report, stream)
-
-
-def _csv(report: Report, stream: TextIO, style: Style) -> None:
-    from cosmecheck.report.csv import render
-
-    render(report, stream)
-
-
 Formatter = Callable[[Report, TextIO, Style], None]
 
+
+def _lazy(name: str) -> Formatter:
+    """The formatter of module ``name``, imported on first use (rich and XML load only then)."""
+
+    def render(report: Report, stream: TextIO, style: Style) -> None:
+        importlib.import_module(f"cosmecheck.report.{name}").render(report, stream, style)
+
+    return render
+
+
 FORMATTERS: dict[str, Formatter] = {
-    "text": _text,
-    "json": _json,
-    "sarif": _sarif,
-    "junit": _junit,
-    "github": _github,
-    "csv": _csv,
+    name: _lazy(name) for name in ("text", "json", "sarif", "junit", "github", "csv")
 }

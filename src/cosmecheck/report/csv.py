@@ -13,13 +13,14 @@ import csv
 from typing import TextIO
 
 from cosmecheck.model import FileResult, Report, Severity
+from cosmecheck.report import Style
 
 BOM = "\ufeff"
 HEADER = ["path", "acronym", "call", "status", "errors", "warnings", "infos", "failed_rules"]
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def render(report: Report, stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
     """Write the header and one row per file."""
     stream.write(BOM)
     writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)

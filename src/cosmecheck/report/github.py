@@ -10,12 +10,13 @@ from pathlib import PurePath
 from typing import TextIO
 
 from cosmecheck.model import FileResult, Report, Severity
+from cosmecheck.report import Style
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 LOAD_ERROR = "load-error"
 
 
-def render(report: Report, stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
     """Write the workflow commands and a plain summary line."""
     from cosmecheck.report.text import summary_line
 

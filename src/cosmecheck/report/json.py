@@ -7,6 +7,7 @@ from typing import Any, TextIO
 
 from cosmecheck import __version__
 from cosmecheck.model import FileResult, Finding, LoadProblem, Report
+from cosmecheck.report import Style
 
 
 def finding(item: Finding) -> dict[str, Any]:
@@ -48,7 +49,7 @@ def document(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
     """Write the JSON report."""
     json.dump(document(report), stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")

@@ -13,13 +13,14 @@ import xml.etree.ElementTree as ET
 from typing import TextIO
 
 from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Status, place
+from cosmecheck.report import Style
 
 LOAD = "load"
 # Characters XML 1.0 cannot hold even escaped; YAML's "\x01" escapes can put them in a value.
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def render(report: Report, stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
     """Write the JUnit XML document."""
     root = document(report)
     ET.indent(root)

@@ -14,13 +14,14 @@ from urllib.parse import quote
 
 from cosmecheck import __version__
 from cosmecheck.model import FileResult, Finding, LoadProblem, Report, RuleInfo, Severity
+from cosmecheck.report import Style
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LOAD_ERROR = "load-error"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 
 
-def render(report: Report, stream: TextIO) -> None:
+def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
     """Write the SARIF log."""
     json.dump(document(report), stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")
