@@ -225,7 +225,7 @@ def _check(raw: dict[str, Any], severity: Severity, params: dict[str, Any], path
 
     schema = substitute(raw["schema"], params, path)
     _refuse_external_refs(schema, path)
-    regex_problem = check_patterns(schema)
+    regex_problem = check_patterns(_keys(schema))
     if regex_problem:
         raise RulePackError(f"{path}: {regex_problem}")
     try:

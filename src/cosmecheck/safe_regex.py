@@ -10,7 +10,7 @@ reported when the pack is loaded.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import re2  # type: ignore[import-untyped]  # no stubs published
@@ -42,23 +42,14 @@ def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterat
 SafeValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
-def check_patterns(node: Any) -> str | None:
-    """What is wrong with the regular expressions of a schema, or None."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            if key in REFUSED_KEYWORDS:
-                return f"{key} is not allowed in a rule pack: {REFUSED_KEYWORDS[key]}"
-            if key == "pattern" and isinstance(value, str):
-                try:
-                    compiled(value)
-                except RulePackError as exc:
-                    return str(exc)
-            problem = check_patterns(value)
-            if problem:
-                return problem
-    elif isinstance(node, list):
-        for value in node:
-            problem = check_patterns(value)
-            if problem:
-                return problem
+def check_patterns(items: Iterable[tuple[str, Any]]) -> str | None:
+    """What is wrong with the regular expressions among a schema's (key, value) pairs, or None."""
+    for key, value in items:
+        if key in REFUSED_KEYWORDS:
+            return f"{key} is not allowed in a rule pack: {REFUSED_KEYWORDS[key]}"
+        if key == "pattern" and isinstance(value, str):
+            try:
+                compiled(value)
+            except RulePackError as exc:
+                return str(exc)
     return None
