@@ -28,6 +28,7 @@ FORMAT_VERSION = 1
 MAX_AMOUNT = 10**12  # a trillion euro: anything larger is a typing mistake
 AMOUNT_KEYS = ("eligible_costs_eur", "requested_grant_eur", "third_party_support_eur")
 _THOUSANDS = re.compile(r"^[-+]?\d{1,3}(\.\d{3})+$")
+_TEXT_FIELDS = {"$": ("call",), "$.proposal": ("acronym", "title")}
 _PARTNER_TEXT = ("name", "short_name", "country", "region", "city", "pic")
 _NUTS = re.compile(r"^[A-Z]{2}[0-9A-Z]{2}[0-9A-Z]?$")
 _AMOUNT_HELP = (
@@ -139,19 +140,17 @@ class _Reader:
         An unquoted ``country: NO`` is the boolean false in YAML 1.1, ``acronym: 2019`` a
         number and ``pic: 012345670`` an octal number; what the user meant is what they wrote.
         """
-        owners: list[tuple[str, Any, tuple[str, ...]]] = [("$", self.data, ("call",))]
-        proposal = self.data.get("proposal")
-        owners.append(("$.proposal", proposal, ("acronym", "title")))
-        partners = self.data.get("partners")
-        for i, partner in enumerate(partners if isinstance(partners, list) else []):
-            owners.append((f"$.partners[{i}]", partner, _PARTNER_TEXT))
-        for path, owner, keys in owners:
-            if not isinstance(owner, dict):
-                continue
-            for key in keys:
+        for path, owner in [("$", self.data), *self._sections()]:
+            for key in _TEXT_FIELDS.get(path, _PARTNER_TEXT):
                 text = self.parsed.scalar_text.get(f"{path}.{key}")
                 if text is not None and not isinstance(owner.get(key), str):
                     owner[key] = text
+
+    def _sections(self) -> list[tuple[str, dict[str, Any]]]:
+        """The proposal and each partner that are mappings, with their JSON paths."""
+        owners = [("$.proposal", self.data.get("proposal"))]
+        owners += [(f"$.partners[{i}]", p) for i, p in enumerate(self._partner_list())]
+        return [(path, owner) for path, owner in owners if isinstance(owner, dict)]
 
     def where(self, path: str) -> str:
         """A path as a reader of the file would name it."""
@@ -259,11 +258,9 @@ class _Reader:
                 self.problem(path, f"{self.where(path)} is {text or value}: {_AMOUNT_HELP}")
 
     def _amounts(self) -> list[tuple[str, Any]]:
-        owners = [("$.proposal", self.data.get("proposal"))]
-        owners += [(f"$.partners[{i}]", p) for i, p in enumerate(self._partner_list())]
         found = []
-        for path, owner in owners:
-            budget = owner.get("budget") if isinstance(owner, dict) else None
+        for path, owner in self._sections():
+            budget = owner.get("budget")
             if isinstance(budget, dict):
                 found += [(f"{path}.budget.{k}", budget[k]) for k in AMOUNT_KEYS if k in budget]
         return found
