@@ -143,6 +143,11 @@ class FileResult:
         """How many findings have exactly this severity."""
         return sum(1 for f in self.findings if f.severity is severity)
 
+    @property
+    def errors(self) -> int:
+        """Error findings, or the load errors of a file that could not be loaded."""
+        return len(self.load_errors) or self.count(Severity.ERROR)
+
 
 @dataclass(frozen=True, slots=True)
 class Report:

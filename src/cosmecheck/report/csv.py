@@ -36,7 +36,7 @@ def row(result: FileResult) -> list[str]:
         cell(result.acronym or ""),
         cell(result.call or ""),
         result.status.value,
-        str(result.count(Severity.ERROR) + len(result.load_errors)),
+        str(result.errors),
         str(result.count(Severity.WARNING)),
         str(result.count(Severity.INFO)),
         ";".join(failed),

@@ -172,11 +172,14 @@ def render_table(console: Console, report: Report) -> None:
     table.add_column("warnings", justify="right", min_width=8)
     for result in sorted(report.files, key=_worst_first):
         label, colour = STATUS_STYLE[result.status]
-        errors = len(result.load_errors) or result.count(Severity.ERROR)
         cells: list[str | Text] = [result.path, result.acronym or ""]
         if len(calls) > 1:
             cells.append(result.call or "")
-        cells += [Text(label, style=colour), str(errors), str(result.count(Severity.WARNING))]
+        cells += [
+            Text(label, style=colour),
+            str(result.errors),
+            str(result.count(Severity.WARNING)),
+        ]
         table.add_row(*cells)
     console.print(table)
     if len(calls) == 1:
@@ -187,9 +190,8 @@ _STATUS_RANK = {Status.ERROR: 0, Status.INELIGIBLE: 1, Status.ELIGIBLE: 2, Statu
 
 
 def _worst_first(result: FileResult) -> tuple[int, int, int, str]:
-    errors = len(result.load_errors) or result.count(Severity.ERROR)
     warnings = result.count(Severity.WARNING)
-    return (_STATUS_RANK[result.status], -errors, -warnings, result.path)
+    return (_STATUS_RANK[result.status], -result.errors, -warnings, result.path)
 
 
 def summary_line(report: Report) -> Text:
