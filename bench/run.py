@@ -1,19 +1,25 @@
 """Benchmark cosmecheck: reproducible figures that anyone can rerun.
 
-    python bench/run.py                      # 1,000 and 10,000 files, 3 runs each (minutes)
-    python bench/run.py --sizes 200 --repeat 1   # a quick look
+    python bench/run.py                          # 100, 1,000 and 10,000 files (about 15 minutes
+                                                 # with check-jsonschema installed, 2 without)
+    python bench/run.py --sizes 100,1000 --repeat 1 --peer-max 1000   # a quicker look
 
-It generates consortium files deterministically (mixed verdicts, 3 to 15 partners), then
+It generates consortium files deterministically (about 58% eligible, the others failing one
+criterion each; 3 to 15 partners, 1.5 to 7 KB, written as the shipped examples are), then
 reports medians of repeated runs, each in a fresh process:
 
-- a one-file cold run of `cosmecheck check`, `cosmecheck --version` and `--help`, against
-  `python -c pass`;
+- one-file cold runs of `cosmecheck check` (an eligible and an ineligible file),
+  `cosmecheck --version` and `--help`, against `python -c pass` and check-jsonschema;
 - batches with --jobs 1 and --jobs 2, against the parse floor (the same files only read and
   parsed with yaml.CSafeLoader, with the same number of worker processes);
-- check-jsonschema on the same files against `cosmecheck schema`, when it is installed;
-- the peak memory (maximum resident set) of each run.
+- check-jsonschema on the same files against `cosmecheck schema`, when it is installed
+  (`pip install check-jsonschema`);
+- the peak memory (largest resident set of any one process) of each run;
+- small batches checked in one process and by two workers, to place the threshold below which
+  `--jobs` stays in one process.
 
-Ratios are computed from figures measured in the same run. Nothing here is a test.
+Each ratio is computed from figures of the same run and printed with its target. Nothing here
+is a test: the figures depend on the machine.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import platform
 import random
 import shutil
 import statistics
@@ -29,58 +36,128 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
-COUNTRIES = [  # (country, region) pairs: more developed, transition, less developed, non-EU
-    ("IT", "ITC4"),
-    ("IT", "ITF3"),
-    ("DE", "DE21"),
-    ("DE", "DED2"),
-    ("ES", "ES51"),
-    ("ES", "ES61"),
-    ("FR", "FR10"),
-    ("PL", "PL21"),
-    ("HU", "HU22"),
-    ("PT", "PT11"),
-    ("NL", "NL41"),
-    ("EL", "EL30"),
-    ("RS", None),
-    ("UK", "UKL1"),
-    ("NO", None),
+# (country, NUTS 2 region, region name, city); regions of every category, and countries outside
+# the EU (Serbia takes part in COSME; Norway does not).
+PLACES = [
+    ("IT", "ITC4", "Lombardia", "Milano"),
+    ("IT", "ITF3", "Campania", "Napoli"),
+    ("DE", "DE21", "Oberbayern", "München"),
+    ("DE", "DED2", "Dresden", "Dresden"),
+    ("ES", "ES51", "Cataluña", "Barcelona"),
+    ("ES", "ES61", "Andalucía", "Sevilla"),
+    ("FR", "FR10", "Île-de-France", "Paris"),
+    ("FR", "FRF1", "Alsace", "Mulhouse"),
+    ("PL", "PL21", "Małopolskie", "Kraków"),
+    ("HU", "HU22", "Nyugat-Dunántúl", "Győr"),
+    ("PT", "PT11", "Norte", "Porto"),
+    ("NL", "NL41", "Noord-Brabant", "Eindhoven"),
+    ("BE", "BE21", "Prov. Antwerpen", "Antwerpen"),
+    ("AT", "AT13", "Wien", "Wien"),
+    ("EL", "EL30", "Attiki", "Athina"),
+    ("RS", None, None, "Novi Sad"),
 ]
-TYPES = ["cluster_organisation"] * 8 + ["business_network_organisation"] * 3 + ["other"]
+QUALIFYING = [p for p in PLACES if p[1] in ("ITF3", "DED2", "ES61", "PL21", "HU22", "PT11")]
+# What makes a generated consortium ineligible, one defect a file; None keeps it eligible.
+DEFECTS = [None] * 11 + [
+    "norwegian partner",
+    "no qualifying region",
+    "over the grant cap",
+    "late",
+    "not on the cluster platform",
+    "too long",
+    "budget does not add up",
+    "same PIC twice",
+    "two countries",
+]
 
 
 def consortium(rng: random.Random, number: int) -> str:
-    """One consortium file as YAML text, about 1 to 4 KB."""
+    """One consortium file as YAML text, written as an applicant would (2 to 8 KB)."""
+    defect = rng.choice(DEFECTS)
+    places = _places(rng, defect)
+    shares = [rng.randint(2, 6) for _ in places]
+    unit = 4000 * (120 // sum(shares))  # eligible costs up to 480,000 in multiples of 4,000
+    costs = [share * unit for share in shares]
+    if defect == "over the grant cap":
+        costs[0] += 40000 * len(places)
+    totals = [sum(costs), sum(costs) * 3 // 4, sum(costs) // 4]
+    if defect == "budget does not add up":
+        totals[0] += 1000
+    day, hour = rng.choice([(1, 10), (2, 15), (3, 11), (4, 9), (4, 16)])
+    if defect == "late":
+        day, hour = 4, 18
     lines = [
+        "# yaml-language-server: $schema=consortium.schema.json",
+        "#",
+        f"# Partnership {number}: a generated consortium for the cosmecheck benchmark.",
+        "# Names, PICs and amounts are illustrative.",
         "cosmecheck: 1",
         "call: COS-CLUSTER-2018-03-02",
+        "",
         "proposal:",
         f"  acronym: BENCH-{number:05d}",
-        "  title: A generated partnership for the benchmark",
-        f"  duration_months: {rng.choice([18, 20, 22, 24, 24, 24, 30])}",
-        f"  submission: 2019-04-0{rng.choice([1, 2, 3, 4])}T{rng.randint(8, 18):02d}:00:00+02:00",
+        f"  title: European strategic cluster partnership number {number}",
+        f"  duration_months: {30 if defect == 'too long' else rng.choice([20, 22, 24, 24])}",
+        f"  submission: 2019-04-0{day}T{hour:02d}:{rng.randint(0, 59):02d}:00+02:00",
         "  budget:",
-        "    eligible_costs_eur: 480000",
-        f"    requested_grant_eur: {rng.choice([300000, 340000, 360000, 380000])}",
-        "    third_party_support_eur: 120000",
+        f"    eligible_costs_eur: {totals[0]}",
+        f"    requested_grant_eur: {totals[1]}",
+        f"    third_party_support_eur: {totals[2]}",
         "  clusterxchange:",
-        f"    planned_exchanges: {rng.choice([0, 20, 50])}",
+        f"    planned_exchanges: {rng.choice([20, 40, 50, 60])}",
+        "",
         "partners:",
     ]
-    for index in range(rng.randint(3, 15)):
-        country, region = rng.choice(COUNTRIES)
+    for index, ((country, region, region_name, city), cost) in enumerate(
+        zip(places, costs, strict=True)
+    ):
+        pic = 900000000 + number * 20 + (0 if defect == "same PIC twice" and index == 1 else index)
+        eccp = "none" if defect == "not on the cluster platform" and index == 1 else "registered"
         lines += [
-            f"  - name: Cluster {number}-{index} of {country}",
-            f"    role: {'coordinator' if index == 0 else 'partner'}",
+            f"  - name: {city} {rng.choice(['Mobility', 'Agrifood', 'Health', 'ICT'])} Cluster",
+            f"    short_name: C{number % 1000}-{index}",
+            *(["    role: coordinator"] if index == 0 else []),
             f"    country: {country}",
-            *([f"    region: {region}"] if region else []),
+            *([f"    region: {region}          # {region_name}"] if region else []),
+            f"    city: {city}",
             f"    organisation_type: {rng.choice(TYPES)}",
             "    legal_entity: true",
-            f"    eccp: {rng.choice(['registered', 'registered', 'requested', 'none'])}",
-            f'    pic: "{900000000 + number * 20 + index}"',
+            f"    eccp: {eccp}",
+            f'    pic: "{pic}"',
+            "    budget:",
+            f"      eligible_costs_eur: {cost}",
+            f"      requested_grant_eur: {cost * 3 // 4}",
+            f"      third_party_support_eur: {cost // 4}",
+            "",
         ]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines)
+
+
+def _places(
+    rng: random.Random, defect: str | None
+) -> list[tuple[str, str | None, str | None, str]]:
+    """3 to 15 partners' places: at least three countries and one qualifying region."""
+    if defect == "two countries":
+        pool = [p for p in PLACES if p[0] in ("IT", "DE")]
+        return [rng.choice(pool) for _ in range(rng.randint(3, 6))]
+    pool = (
+        [p for p in PLACES if p not in QUALIFYING] if defect == "no qualifying region" else PLACES
+    )
+    count = rng.randint(3, 15)
+    while True:
+        places = [rng.choice(pool) for _ in range(count)]
+        if len({p[0] for p in places}) >= 3:
+            break
+    if defect != "no qualifying region" and not any(p in QUALIFYING for p in places):
+        places[-1] = rng.choice(QUALIFYING)
+    if defect == "norwegian partner":
+        places[-1] = ("NO", None, None, "Oslo")
+    return places
+
+
+TYPES = ["cluster_organisation"] * 3 + ["business_network_organisation"]
 
 
 def generate(folder: Path, count: int, seed: int = 2019) -> list[Path]:
@@ -96,12 +173,18 @@ def generate(folder: Path, count: int, seed: int = 2019) -> list[Path]:
     return paths
 
 
-def timed(command: list[str], repeat: int) -> tuple[float, float]:
-    """(median seconds, largest peak memory in MiB) of ``repeat`` fresh runs of a command."""
+def timed(command: list[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
+    """(median seconds, largest peak memory in MiB) of ``repeat`` fresh runs of a command.
+
+    The peak is the largest resident set of the process or any of its workers (Linux reports
+    the maximum over the waited-for descendants).
+    """
     seconds, peaks = [], []
     for _ in range(repeat):
         started = time.perf_counter()
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
+        )
         _, status, usage = os.wait4(process.pid, 0)
         seconds.append(time.perf_counter() - started)
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -127,76 +210,199 @@ if __name__ == "__main__":
 """
 
 
-def main() -> None:
-    """Generate, measure, print."""
-    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--sizes", default="1000,10000", help="batch sizes, comma-separated")
-    options.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
-    options.add_argument("--keep", type=Path, help="generate into this folder and keep it")
-    args = options.parse_args()
-    python = sys.executable
-    cosmecheck = [python, "-m", "cosmecheck"]
-    peer = shutil.which("check-jsonschema")
-    work = args.keep or Path(tempfile.mkdtemp(prefix="cosmecheck-bench-"))
-    rows: list[tuple[str, float, float]] = []
+class Bench:
+    """Runs the measurements, prints each as it comes, and keeps them for the ratios."""
 
-    def measure(label: str, command: list[str], repeat: int = args.repeat) -> float:
-        seconds, peak = timed(command, repeat)
-        rows.append((label, seconds, peak))
-        print(f"{label:<46} {seconds:9.3f} s {peak:8.1f} MiB", flush=True)
-        return seconds
+    def __init__(self, repeat: int) -> None:
+        self.repeat = repeat
+        self.rows: list[tuple[str, float, float]] = []
+        self.ratios: list[dict[str, Any]] = []
 
-    print(f"python {sys.version.split()[0]} on {os.cpu_count()} cores; files in {work}\n")
-    one = generate(work / "one", 1)[0]
+    def measure(
+        self, label: str, command: list[str], repeat: int = 0, cwd: Path | None = None
+    ) -> tuple[float, float]:
+        seconds, peak = timed(command, repeat or self.repeat, cwd)
+        self.rows.append((label, seconds, peak))
+        print(f"  {label:<48} {seconds:9.3f} s {peak:8.1f} MiB", flush=True)
+        return seconds, peak
+
+    def ratio(self, label: str, value: float, target: str, met: bool, unit: str = "x") -> None:
+        self.ratios.append({"ratio": label, "value": round(value, 3), "target": target, "met": met})
+        verdict = "met" if met else "MISSED"
+        print(f"  {label:<58} {value:7.2f}{unit}  target {target:<8} {verdict}")
+
+
+def machine() -> str:
+    """The processor, cores and Python the figures come from."""
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return (
+        f"{model}, {os.cpu_count()} cores, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}"
+    )
+
+
+def startup(bench: Bench, work: Path, cosmecheck: list[str], peer: str | None) -> None:
+    """One-file runs and --version/--help, against python -c pass and check-jsonschema."""
+    eligible, ineligible = _one_of_each(work)
+    schema = work / "consortium.schema.json"
+    schema.write_text(subprocess.run([*cosmecheck, "schema"], capture_output=True).stdout.decode())
+    runs = max(bench.repeat, 7)
+    print("one-file runs (cold processes):")
+    bare, _ = bench.measure("python -c pass", [sys.executable, "-c", "pass"], runs)
+    version, _ = bench.measure("cosmecheck --version", [*cosmecheck, "--version"], runs)
+    helped, _ = bench.measure("cosmecheck --help", [*cosmecheck, "--help"], runs)
+    passing, _ = bench.measure(
+        "cosmecheck check eligible.yaml", [*cosmecheck, "check", eligible], runs
+    )
+    failing, _ = bench.measure(
+        "cosmecheck check ineligible.yaml", [*cosmecheck, "check", ineligible], runs
+    )
+    print("ratios:")
+    bench.ratio("--version / python -c pass", version / bare, "<= 8", version / bare <= 8)
+    bench.ratio("--help / python -c pass", helped / bare, "<= 8", helped / bare <= 8)
+    if peer:
+        peer_one, _ = bench.measure(
+            "check-jsonschema eligible.yaml", [peer, "--schemafile", str(schema), eligible], runs
+        )
+        for label, seconds in (("eligible", passing), ("ineligible", failing)):
+            value = seconds / peer_one
+            bench.ratio(f"one-file run ({label}) / check-jsonschema", value, "<= 0.6", value <= 0.6)
+
+
+def _one_of_each(work: Path) -> tuple[str, str]:
+    """An eligible and an ineligible generated file: the first of each the generator makes."""
+    from cosmecheck.checker import check_file
+
+    folder = work / "one"
+    folder.mkdir(parents=True, exist_ok=True)
+    rng, found = random.Random(2019), {}
+    for number in range(1000):
+        path = folder / f"{number:03d}.yaml"
+        path.write_text(consortium(rng, number), "utf-8")
+        found.setdefault(str(check_file(path).status), str(path))
+        if "eligible" in found and "ineligible" in found:
+            return found["eligible"], found["ineligible"]
+    raise SystemExit("the generator made no eligible or no ineligible file")
+
+
+def batches(
+    bench: Bench,
+    work: Path,
+    sizes: list[int],
+    cosmecheck: list[str],
+    peer: str | None,
+    peer_max: int,
+) -> None:
+    """--jobs 1 and 2 against the parse floor, check-jsonschema and the memory of 100 files."""
     floor = work / "floor.py"
     floor.write_text(FLOOR, "utf-8")
-    schema = work / "consortium.schema.json"
-    schema.write_text(
-        subprocess.run([*cosmecheck, "schema"], capture_output=True, text=True).stdout
-    )
-    bare = measure("python -c pass", [python, "-c", "pass"], max(args.repeat, 5))
-    version = measure("cosmecheck --version", [*cosmecheck, "--version"], max(args.repeat, 5))
-    measure("cosmecheck --help", [*cosmecheck, "--help"], max(args.repeat, 5))
-    single = measure(
-        "cosmecheck check one.yaml", [*cosmecheck, "check", str(one)], max(args.repeat, 5)
-    )
-    ratios = [f"--version / python -c pass: {version / bare:.1f}x"]
-    if peer:
-        peer_one = measure(
-            "check-jsonschema one.yaml", [peer, "--schemafile", str(schema), str(one)]
-        )
-        ratios.append(f"one-file run / check-jsonschema: {single / peer_one:.2f}x")
-    for size in [int(s) for s in args.sizes.split(",")]:
+    peaks: dict[tuple[int, int], float] = {}
+    for size in sizes:
         folder = work / f"batch-{size}"
         if not folder.exists():
             generate(folder, size)
-        print()
-        by_jobs = {}
+        print(f"\n{size:,} files:")
+        seconds = {}
         for jobs in (1, 2):
-            by_jobs[jobs] = measure(
-                f"{size:,} files, --jobs {jobs}",
-                [*cosmecheck, "check", str(folder), "--jobs", str(jobs), "-q", "-f", "json"],
+            command = [*cosmecheck, "check", str(folder), "--jobs", str(jobs), "-q", "-f", "json"]
+            seconds[jobs], peaks[size, jobs] = bench.measure(f"cosmecheck --jobs {jobs}", command)
+            parse, _ = bench.measure(
+                f"parse floor, {jobs} process(es)",
+                [sys.executable, str(floor), str(folder), str(jobs)],
             )
-            parse = measure(
-                f"{size:,} files, parse floor, {jobs} process(es)",
-                [python, str(floor), str(folder), str(jobs)],
+            value = seconds[jobs] / parse
+            bench.ratio(
+                f"{size:,} files, --jobs {jobs} / parse floor", value, "<= 1.5", value <= 1.5
             )
-            ratios.append(
-                f"{size:,} files, --jobs {jobs} / parse floor: {by_jobs[jobs] / parse:.2f}x"
+        speedup = seconds[1] / seconds[2]
+        wanted = 1.8 if size >= 1000 else 1.0
+        bench.ratio(
+            f"{size:,} files, --jobs 2 speed-up", speedup, f">= {wanted}", speedup >= wanted
+        )
+        if peer and size <= peer_max:
+            names = [str(p.relative_to(folder)) for p in sorted(folder.rglob("*.yaml"))]
+            command = [peer, "--schemafile", str(work / "consortium.schema.json"), *names]
+            peer_time, _ = bench.measure("check-jsonschema", command, 1, cwd=folder)
+            value = peer_time / seconds[2]
+            bench.ratio(
+                f"{size:,} files, throughput / check-jsonschema's", value, ">= 20", value >= 20
             )
-        ratios.append(f"{size:,} files, --jobs 1 / --jobs 2: {by_jobs[1] / by_jobs[2]:.2f}x faster")
-        if peer:
-            files = [str(p) for p in sorted(folder.rglob("*.yaml"))]
-            peer_time = measure(
-                f"{size:,} files, check-jsonschema", [peer, "--schemafile", str(schema), *files], 1
+    smallest, largest = min(sizes), max(sizes)
+    if largest > smallest:
+        for jobs in (1, 2):
+            value = peaks[largest, jobs] / peaks[smallest, jobs]
+            bench.ratio(
+                f"peak memory, {largest:,} / {smallest:,} files, --jobs {jobs}",
+                value,
+                "<= 1.2",
+                value <= 1.2,
             )
-            ratios.append(
-                f"{size:,} files, throughput vs check-jsonschema: {peer_time / by_jobs[2]:.1f}x"
-            )
-    print("\nratios (same run):")
-    for line in ratios:
-        print(f"  {line}")
-    (work / "results.json").write_text(json.dumps({"rows": rows, "ratios": ratios}, indent=2))
+
+
+def crossover(bench: Bench, work: Path) -> None:
+    """In one process against two workers on small batches: where workers start to pay."""
+    from cosmecheck import batch
+    from cosmecheck.checker import Checker
+    from cosmecheck.discovery import discover
+    from cosmecheck.model import CheckOptions
+
+    print(
+        f"\nsmall batches, in this process against 2 workers (now from {batch.IN_PROCESS_BELOW}):"
+    )
+    folder = work / "small"
+    generate(folder, 256)
+    options = CheckOptions(jobs=2)
+    for size in (8, 16, 24, 32, 48, 64, 128, 256):
+        targets = discover([str(folder)], ())[:size]
+        times = {}
+        for way in ("in-process", "workers"):
+            runs = []
+            for _ in range(max(bench.repeat, 5)):
+                started = time.perf_counter()
+                if way == "in-process":
+                    batch._in_process(Checker(options, keep_facts=False), targets, lambda n: None)
+                else:
+                    batch._in_workers(options, targets, 2, lambda n: None)
+                runs.append(time.perf_counter() - started)
+            times[way] = statistics.median(runs)
+        faster = "workers" if times["workers"] < times["in-process"] else "in-process"
+        print(
+            f"  {size:4d} files: in-process {times['in-process']:.3f} s, "
+            f"2 workers {times['workers']:.3f} s ({faster} faster)"
+        )
+
+
+def main() -> None:
+    """Generate, measure, print."""
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--sizes", default="100,1000,10000", help="batch sizes, comma-separated")
+    options.add_argument("--repeat", type=int, default=3, help="runs per figure (median)")
+    options.add_argument("--keep", type=Path, help="generate into this folder and keep it")
+    options.add_argument(
+        "--peer-max", type=int, default=10_000, help="largest batch given to check-jsonschema"
+    )
+    options.add_argument("--no-crossover", action="store_true", help="skip the small batches")
+    args = options.parse_args()
+    cosmecheck = [sys.executable, "-m", "cosmecheck"]
+    peer = shutil.which("check-jsonschema")
+    work = args.keep or Path(tempfile.mkdtemp(prefix="cosmecheck-bench-"))
+    bench = Bench(args.repeat)
+    print(f"{machine()}\nfiles in {work}; check-jsonschema: {peer or 'not installed'}\n")
+    startup(bench, work, cosmecheck, peer)
+    batches(bench, work, [int(s) for s in args.sizes.split(",")], cosmecheck, peer, args.peer_max)
+    if not args.no_crossover:
+        crossover(bench, work)
+    results = {"machine": machine(), "rows": bench.rows, "ratios": bench.ratios}
+    (work / "results.json").write_text(json.dumps(results, indent=2))
+    met = all(r["met"] for r in bench.ratios)
+    print(f"\nall ratios met: {met}; figures in {work / 'results.json'}")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -54,7 +54,7 @@ jobs:
 """
 
 MANY = 60  # files in the parallel batch: well above batch.IN_PROCESS_BELOW
-BIG = 1000  # files in the batch that Ctrl-C interrupts
+BIG = 4000  # files in the batch that Ctrl-C interrupts (a second into a run of several)
 SUMMARY = re.compile(r"^(\d+) files?: ")
 
 

@@ -436,3 +436,19 @@ def test_ignored_rules_are_not_reported_as_passing(run_cli: RunCli) -> None:
     )
     ids = {rule["id"] for rule in log["runs"][0]["tool"]["driver"]["rules"]}
     assert ids == {"proposal-deadline", "load-error"}
+
+
+# --------------------------------------------------------------------------------------------
+# JSON, written file by file
+
+
+@pytest.mark.parametrize("paths", [["examples"], ["examples", "tests/cases"], []])
+def test_json_written_file_by_file_is_the_whole_document_dumped(paths: list[str]) -> None:
+    from cosmecheck.checker import check_paths
+    from cosmecheck.report.json import document, render
+
+    report = check_paths(paths)
+    stream = io.StringIO()
+    render(report, stream)
+    whole = json.dumps(document(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    assert stream.getvalue() == whole

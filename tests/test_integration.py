@@ -40,10 +40,10 @@ def test_hook_entry_is_the_console_script() -> None:
     assert hook["language"] == "python"
     program, *options = shlex.split(hook["entry"])
     module, function = SCRIPTS[program].split(":")
-    assert (module, function) == ("cosmecheck.cli", "main")
-    import cosmecheck.cli
+    assert (module, function) == ("cosmecheck.__main__", "main")
+    import cosmecheck.__main__
 
-    assert callable(getattr(cosmecheck.cli, function))
+    assert callable(getattr(cosmecheck.__main__, function))
     assert options[0] == "check"
     for option in options[1:]:
         if option.startswith("--"):

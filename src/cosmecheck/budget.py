@@ -8,6 +8,8 @@ from typing import Any
 from cosmecheck.consortium import AMOUNT_KEYS, Consortium
 from cosmecheck.template import eur
 
+_ZERO, _CENT = Decimal(0), Decimal("0.01")
+
 
 def budget_facts(consortium: Consortium, params: dict[str, Any]) -> dict[str, Any]:
     """Budget totals, partner sums against them, and the caps of the call."""
@@ -17,18 +19,14 @@ def budget_facts(consortium: Consortium, params: dict[str, Any]) -> dict[str, An
     mismatches = []
     for key in AMOUNT_KEYS:
         given = [_money(b[key]) for b in partners if key in b]
-        total = (
-            _money(proposal[key])
-            if key in proposal
-            else (sum(given, Decimal(0)) if given else None)
-        )
-        totals[key] = total
-        if key in proposal and given and sum(given, Decimal(0)) != total:
+        added = sum(given, _ZERO) if given else None
+        totals[key] = _money(proposal[key]) if key in proposal else added
+        if key in proposal and added is not None and added != totals[key]:
             missing = len(partners) - len(given)
             note = f", {missing} partner(s) without it" if missing else ""
             mismatches.append(
-                f"{key}: the partners' add up to {eur(sum(given, Decimal(0)))}, "
-                f"the proposal says {eur(total)}{note}"
+                f"{key}: the partners' add up to {eur(added)}, "
+                f"the proposal says {eur(totals[key])}{note}"
             )
     facts: dict[str, Any] = {k: _plain(v) for k, v in totals.items() if v is not None}
     facts["partner_sum_mismatches"] = mismatches
@@ -38,7 +36,7 @@ def budget_facts(consortium: Consortium, params: dict[str, Any]) -> dict[str, An
 
 def _caps(totals: dict[str, Decimal | None], params: dict[str, Any]) -> dict[str, Any]:
     eligible, requested = totals["eligible_costs_eur"], totals["requested_grant_eur"]
-    support = totals["third_party_support_eur"] or Decimal(0)
+    support = totals["third_party_support_eur"] or _ZERO
     facts: dict[str, Any] = {}
     if requested is not None and "max_grant_eur" in params:
         facts["over_max_grant_eur"] = _excess(requested, _money(params["max_grant_eur"]))
@@ -71,4 +69,4 @@ def _plain(value: Decimal | None) -> int | float | None:
 
 def _excess(amount: Decimal, limit: Decimal) -> int | float | None:
     """How far an amount is over a limit, rounded up to the cent: any excess shows."""
-    return _plain(max(amount - limit, Decimal(0)).quantize(Decimal("0.01"), ROUND_UP))
+    return _plain(max(amount - limit, _ZERO).quantize(_CENT, ROUND_UP))

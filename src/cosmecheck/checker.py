@@ -181,7 +181,9 @@ def check_targets(
     """Check discovered targets, in worker processes when there are many."""
     from cosmecheck import batch
 
-    checker = Checker(options)
+    # Facts are for `cosmecheck facts` and check_file; a batch keeps only what it reports, so
+    # that its memory does not grow with the number of files.
+    checker = Checker(options, keep_facts=False)
     results, interrupted = batch.run(checker, targets, options.jobs, progress)
     calls = [r.call for r in results if r.call and not r.load_errors]
     return Report(

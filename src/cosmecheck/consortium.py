@@ -8,7 +8,6 @@ amounts written with thousands separators) is checked here.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import math
@@ -23,6 +22,7 @@ from cosmecheck.loader import Parsed, child_path
 from cosmecheck.model import LoadProblem
 from cosmecheck.tables import nuts_country
 from cosmecheck.times import Submission, parse_time
+from cosmecheck.validation import Validator, fast_available
 
 FORMAT_VERSION = 1
 MAX_AMOUNT = 10**12  # a trillion euro: anything larger is a typing mistake
@@ -76,10 +76,8 @@ def schema() -> dict[str, Any]:
 
 
 @functools.cache
-def _validator() -> Any:
-    from jsonschema import Draft202012Validator
-
-    return Draft202012Validator(schema())
+def _validator(fast: bool) -> Validator:
+    return Validator(schema())
 
 
 def read(parsed: Parsed, max_partners: int = 1_000) -> Consortium:
@@ -142,8 +140,12 @@ class _Reader:
         """
         for path, owner in [("$", self.data), *self._sections()]:
             for key in _TEXT_FIELDS.get(path, _PARTNER_TEXT):
+                # Only a value YAML did not read as text has source text to give back; the
+                # test comes first so that a file of plain text never indexes its positions.
+                if key not in owner or isinstance(owner[key], str):
+                    continue
                 text = self.parsed.scalar_text.get(f"{path}.{key}")
-                if text is not None and not isinstance(owner.get(key), str):
+                if text is not None:
                     owner[key] = text
 
     def _sections(self) -> list[tuple[str, dict[str, Any]]]:
@@ -174,7 +176,7 @@ class _Reader:
             raise LoadError(self.problems)
 
     def check_structure(self) -> None:
-        for error in _validator().iter_errors(self.data):
+        for error in _validator(fast_available()).errors(self.data):
             self._explain(error)
 
     def _explain(self, error: Any) -> None:
@@ -188,7 +190,7 @@ class _Reader:
             known = list(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in known and not key.startswith("x-"):
-                    close = difflib.get_close_matches(key, known, n=1)
+                    close = _close(key, known)
                     hint = (
                         f" (did you mean `{close[0]}`?)"
                         if close
@@ -201,7 +203,7 @@ class _Reader:
                     )
         elif keyword == "enum":
             options = [str(o) for o in error.validator_value]
-            close = difflib.get_close_matches(str(error.instance), options, n=1)
+            close = _close(str(error.instance), options)
             hint = f"; did you mean {close[0]}?" if close else ""
             self.problem(
                 path,
@@ -244,9 +246,9 @@ class _Reader:
 
     def _check_amounts(self) -> None:
         for path, value in self._amounts():
-            text = self.parsed.scalar_text.get(path, "")
             if path in self.broken or not isinstance(value, float):
                 continue
+            text = self.parsed.scalar_text.get(path, "")
             if _THOUSANDS.match(text.strip()):
                 self.problem(
                     path,
@@ -313,6 +315,12 @@ class _Reader:
         except ValueError as exc:
             self.problem(path, f"{self.where(path)}: {exc}")
             return None
+
+
+def _close(word: str, options: list[str]) -> list[str]:
+    import difflib  # only for a file with a mistake
+
+    return difflib.get_close_matches(word, options, n=1)
 
 
 def shown(value: Any) -> str:

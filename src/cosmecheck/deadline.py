@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -13,7 +14,13 @@ from cosmecheck.times import Submission, span
 def deadline(pack: Pack) -> datetime:
     """The deadline instant of a call."""
     spec = pack.meta["deadline"]
-    return datetime.fromisoformat(spec["local"]).replace(tzinfo=ZoneInfo(spec["timezone"]))
+    return _instant(spec["local"], spec["timezone"])
+
+
+@functools.lru_cache(maxsize=64)
+def _instant(local: str, zone: str) -> datetime:
+    # Every file checked against a call asks again; the answer depends only on these strings.
+    return datetime.fromisoformat(local).replace(tzinfo=ZoneInfo(zone))
 
 
 def call_facts(pack: Pack) -> dict[str, Any]:
@@ -23,15 +30,22 @@ def call_facts(pack: Pack) -> dict[str, Any]:
         "id": pack.id,
         "title": pack.title,
         "deadline": when.isoformat(),
-        "deadline_text": _deadline_text(pack, when),
+        "deadline_text": _deadline_text(pack),
         "reference_date": when.date().isoformat(),
         "timezone": pack.meta["deadline"]["timezone"],
     }
 
 
-def _deadline_text(pack: Pack, when: datetime) -> str:
+def _deadline_text(pack: Pack) -> str:
+    spec = pack.meta["deadline"]
+    return _text(spec["local"], spec["timezone"])
+
+
+@functools.lru_cache(maxsize=64)
+def _text(local: str, zone: str) -> str:
+    when = _instant(local, zone)
     utc = when.astimezone(timezone.utc)
-    return f"{when:%Y-%m-%d %H:%M} {pack.meta['deadline']['timezone']} ({utc:%H:%M} UTC)"
+    return f"{when:%Y-%m-%d %H:%M} {zone} ({utc:%H:%M} UTC)"
 
 
 def deadline_facts(
@@ -42,7 +56,7 @@ def deadline_facts(
     zone = due.tzinfo
     facts: dict[str, Any] = {
         "deadline": due.isoformat(),
-        "deadline_text": _deadline_text(pack, due),
+        "deadline_text": _deadline_text(pack),
     }
     if isinstance(submission, datetime):
         moment = submission if submission.tzinfo else submission.replace(tzinfo=zone)

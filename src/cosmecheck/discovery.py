@@ -15,8 +15,10 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pathspec
+if TYPE_CHECKING:
+    import pathspec
 
 STDIN = "-"
 IGNORE_FILE = ".cosmecheckignore"
@@ -33,10 +35,12 @@ class Target:
     error: str | None = None  # why it could not even be listed
 
 
-_Spec = tuple[Path, pathspec.GitIgnoreSpec]
+_Spec = tuple[Path, "pathspec.GitIgnoreSpec"]
 
 
 def _spec(lines: Iterable[str]) -> pathspec.GitIgnoreSpec:
+    import pathspec  # only where there are patterns: a named file needs none
+
     return pathspec.GitIgnoreSpec.from_lines(list(lines))
 
 

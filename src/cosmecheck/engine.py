@@ -34,12 +34,12 @@ class Evaluation:
 def judge(rule: Rule, instance: Any) -> list[Failure]:
     """The checks of ``rule`` that ``instance`` fails (only the undetermined one, if it fails)."""
     if rule.undetermined is not None:
-        errors = list(rule.undetermined.validator.iter_errors(instance))
+        errors = rule.undetermined.validator.errors(instance)
         if errors:
             return [(rule.undetermined, errors)]
     failures = []
     for check in rule.checks:
-        errors = list(check.validator.iter_errors(instance))
+        errors = check.validator.errors(instance)
         if errors:
             failures.append((check, errors))
     return failures

@@ -45,11 +45,18 @@ def partner_facts(consortium: Consortium, pack: Pack) -> list[dict[str, Any]]:
 
 
 def _country_facts(code: str, pack: Pack, on: date) -> dict[str, Any]:
-    groups = pack.tables.memberships(code, on)
     wanted = pack.params.get("eligible_country_groups", [])
+    key = ("country facts", code, on, tuple(wanted))
+    facts = pack.tables.remembered(key, lambda: _standing_facts(code, pack.tables, on, wanted))
+    # Each partner gets its own copy: later steps add to a partner's facts.
+    return {**facts, "country_groups": list(facts["country_groups"])}
+
+
+def _standing_facts(code: str, tables: Tables, on: date, wanted: list[str]) -> dict[str, Any]:
+    groups = tables.memberships(code, on)
     return {
         "country": code,
-        "country_name": pack.tables.country_name(code),
+        "country_name": tables.country_name(code),
         "country_groups": groups,
         "country_eligible": any(g in wanted for g in groups),
         "country_standing": _standing(groups, wanted),
@@ -146,6 +153,7 @@ def consortium_facts(partners: list[dict[str, Any]], pack: Pack) -> dict[str, An
     facts = [p["facts"] for p in partners]
     # A legal entity listed twice counts once, where it is first listed.
     eligible = [f for f in facts if f.get("eligible", True) and not f.get("duplicate_of")]
+    counted = {id(f) for f in eligible}
     entities = {f["entity"]: f["name"] for f in eligible}
     countries = list(dict.fromkeys(f["country"] for f in eligible if f.get("country_eligible")))
     coordinators = [f["name"] for f in facts if f["role"] == "coordinator"]
@@ -153,7 +161,7 @@ def consortium_facts(partners: list[dict[str, Any]], pack: Pack) -> dict[str, An
         "partner_count": len(facts),
         "eligible_entity_count": len(entities),
         "eligible_entities": list(entities.values()),
-        "not_counted": [_why_not_counted(f) for f in facts if f not in eligible],
+        "not_counted": [_why_not_counted(f) for f in facts if id(f) not in counted],
         "eligible_country_count": len(countries),
         "eligible_countries": countries,
         "eligible_country_names": [pack.tables.country_name(c) for c in countries],
@@ -200,6 +208,11 @@ def _consortium_regions(
 def suggestions(countries: list[str], pack: Pack) -> list[str]:
     """Where a new partner would bring a qualifying region: own countries first, then nearest."""
     tables, wanted = pack.tables, pack.params.get("region_categories", [])
+    key = ("suggestions", tuple(countries), tuple(wanted))
+    return list(tables.remembered(key, lambda: _suggestions(countries, tables, wanted)))
+
+
+def _suggestions(countries: list[str], tables: Tables, wanted: list[str]) -> tuple[str, ...]:
     candidates = [c for c in tables.regions["nuts2_regions"] if _qualifying(c, tables, wanted)]
     own = [c for c in countries if c in candidates]
 
@@ -208,7 +221,7 @@ def suggestions(countries: list[str], pack: Pack) -> list[str]:
 
     others = sorted((c for c in candidates if c not in own), key=distance)
     chosen = own + others[:_SUGGESTED_OTHER_COUNTRIES]
-    return [_describe_country(c, tables, wanted) for c in chosen]
+    return tuple(_describe_country(c, tables, wanted) for c in chosen)
 
 
 def _qualifying(country: str, tables: Tables, wanted: list[str]) -> bool:

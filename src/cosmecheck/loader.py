@@ -3,7 +3,9 @@
 The document is built from the parser's event stream by an iterative builder, not by
 PyYAML's constructor: no recursion (deep nesting cannot crash it), no Python tags, duplicate
 keys detected (PyYAML silently keeps the last), aliases counted as if expanded (so a "billion
-laughs" file is stopped early), and every node's line and column recorded.
+laughs" file is stopped early), and every node's line and column recorded. That builder is
+the reference; an ordinary file takes a faster way to the same result (see fastyaml.py), and
+its positions are worked out only when something asks for them.
 """
 
 from __future__ import annotations
@@ -16,14 +18,17 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
 import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode
 
+from cosmecheck import fastyaml
 from cosmecheck.errors import LoadError
 from cosmecheck.model import Limits
 
 _CORE = "tag:yaml.org,2002:"
 _STR, _NULL, _TIMESTAMP, _MERGE = (_CORE + t for t in ("str", "null", "timestamp", "merge"))
 _TEXT_TAGS = {_STR, _TIMESTAMP, _MERGE}
-_ALLOWED_SCALAR_TAGS = _TEXT_TAGS | {_NULL} | {_CORE + t for t in ("int", "float", "bool")}
+_NUMBER_TAGS = {_CORE + t for t in ("int", "float", "bool")}
+_ALLOWED_SCALAR_TAGS = _TEXT_TAGS | {_NULL} | _NUMBER_TAGS
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
 _CONSTRUCTOR = yaml.constructor.SafeConstructor()
@@ -39,15 +44,63 @@ _PLAIN_KEY = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*$")
 Position = tuple[int, int]
 
 
-@dataclass(slots=True)
 class Parsed:
-    """A parsed YAML document with the positions of its nodes."""
+    """A parsed YAML document with the positions of its nodes.
 
-    data: Any
-    values: dict[str, Position] = field(default_factory=dict)
-    keys: dict[str, Position] = field(default_factory=dict)
-    scalar_text: dict[str, str] = field(default_factory=dict)
-    containers: set[str] = field(default_factory=set)
+    ``values`` and ``keys`` map JSON paths to (line, column), ``containers`` holds the paths of
+    mappings and lists, and ``scalar_text`` the source text of plain scalars YAML read as a
+    number or a boolean. A document read the fast way keeps its node tree and works these out
+    on first use, so a file with nothing to report never builds a path.
+    """
+
+    __slots__ = ("_containers", "_keys", "_nodes", "_scalar_text", "_values", "data")
+
+    def __init__(
+        self,
+        data: Any,
+        values: dict[str, Position] | None = None,
+        keys: dict[str, Position] | None = None,
+        scalar_text: dict[str, str] | None = None,
+        containers: set[str] | None = None,
+        *,
+        nodes: Node | None = None,
+    ) -> None:
+        self.data = data
+        self._values = {} if values is None else values
+        self._keys = {} if keys is None else keys
+        self._scalar_text = {} if scalar_text is None else scalar_text
+        self._containers = set() if containers is None else containers
+        self._nodes = nodes
+
+    @property
+    def values(self) -> dict[str, Position]:
+        """Where each value is: a scalar at itself, a mapping or list where it starts."""
+        return self._indexed()._values
+
+    @property
+    def keys(self) -> dict[str, Position]:
+        """Where the key of each mapping entry is."""
+        return self._indexed()._keys
+
+    @property
+    def scalar_text(self) -> dict[str, str]:
+        """The source text of each plain scalar read as a number or a boolean."""
+        return self._indexed()._scalar_text
+
+    @property
+    def containers(self) -> set[str]:
+        """The paths of the mappings and lists."""
+        return self._indexed()._containers
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Parsed):
+            return NotImplemented
+        return _fields(self) == _fields(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Parsed(data={self.data!r})"
 
     def locate(self, path: str) -> Position | None:
         """Where a finding on ``path`` points: a mapping or list at its key, a value at itself."""
@@ -66,6 +119,16 @@ class Parsed:
             if found:
                 return found
         return None
+
+    def _indexed(self) -> Parsed:
+        if self._nodes is not None:
+            _Index(self._nodes).into(self)
+            self._nodes = None
+        return self
+
+
+def _fields(parsed: Parsed) -> tuple[Any, ...]:
+    return (parsed.data, parsed.values, parsed.keys, parsed.scalar_text, parsed.containers)
 
 
 def child_path(path: str, key: str | int) -> str:
@@ -155,9 +218,26 @@ def _byte_position(data: bytes, offset: int) -> Position:
     return line, column
 
 
-def parse(text: str, limits: Limits | None = None) -> Parsed:
-    """Parse one YAML document of plain data; raise LoadError with a position otherwise."""
-    builder = _Builder(limits or Limits())
+def parse(text: str, limits: Limits | None = None, *, fast: bool = True) -> Parsed:
+    """Parse one YAML document of plain data; raise LoadError with a position otherwise.
+
+    An ordinary file is composed in C and converted in one pass; anything unusual, or
+    ``fast=False``, goes through the event builder, whose messages and positions are the
+    reference. Both ways give the same data, positions and errors.
+    """
+    limits = limits or Limits()
+    if fast:
+        try:
+            nodes, data = fastyaml.read(text, limits)
+        except fastyaml.Unusual:
+            pass
+        else:
+            return Parsed(data, nodes=nodes)
+    return _parse_events(text, limits)
+
+
+def _parse_events(text: str, limits: Limits) -> Parsed:
+    builder = _Builder(limits)
     try:
         for event in yaml.parse(text, Loader=_PARSER):
             builder.feed(event)
@@ -287,7 +367,7 @@ class _Builder:
             {} if isinstance(event, yaml.MappingStartEvent) else []
         )
         path = self._add(container, event, 0)
-        self.parsed.containers.add(path)
+        self.parsed._containers.add(path)
         if event.anchor:
             self.open_anchors.add(event.anchor)
         self._count(1, event)
@@ -328,7 +408,7 @@ class _Builder:
             self._count(count, event)
         if not self.stack:
             self.parsed.data = value
-            self.parsed.values["$"] = position
+            self.parsed._values["$"] = position
             if isinstance(event, yaml.ScalarEvent) and event.anchor:
                 self.anchors[event.anchor] = (value, 1)
             return "$"
@@ -344,7 +424,7 @@ class _Builder:
             return frame.path
         else:
             path = self._put_value(frame, value, event, position)
-        self.parsed.values[path] = position
+        self.parsed._values[path] = position
         self._remember_text(path, value, event)
         return path
 
@@ -358,12 +438,12 @@ class _Builder:
             return
         assert isinstance(frame.container, dict)
         if key in frame.container:
-            first = self.parsed.keys.get(child_path(frame.path, key))
+            first = self.parsed._keys.get(child_path(frame.path, key))
             where = f" (first at line {first[0]})" if first else ""
             self._fail(f"duplicate key '{key}'{where}: keep one", event)
         frame.key = key
         frame.key_position = position
-        self.parsed.keys[child_path(frame.path, key)] = position
+        self.parsed._keys[child_path(frame.path, key)] = position
 
     def _put_value(self, frame: _Frame, value: Any, event: yaml.Event, position: Position) -> str:
         assert isinstance(frame.container, dict)
@@ -382,4 +462,50 @@ class _Builder:
         # 360.0, "NO" as false, an unquoted PIC with a leading zero as an octal number; the
         # format layer needs what the user wrote.
         if isinstance(event, yaml.ScalarEvent) and isinstance(value, (int, float)):
-            self.parsed.scalar_text[path] = event.value
+            self.parsed._scalar_text[path] = event.value
+
+
+class _Index:
+    """The positions of a node tree composed in C, as the event builder records them."""
+
+    def __init__(self, root: Node) -> None:
+        self.root = root
+        self.values: dict[str, Position] = {}
+        self.keys: dict[str, Position] = {}
+        self.scalar_text: dict[str, str] = {}
+        self.containers: set[str] = set()
+        self.todo: list[tuple[Node, str]] = []
+
+    def into(self, parsed: Parsed) -> None:
+        """Fill ``parsed``'s positions with the tree's."""
+        self.values["$"] = _mark(self.root)
+        if not isinstance(self.root, ScalarNode):
+            self.containers.add("$")
+            self.todo.append((self.root, "$"))
+        while self.todo:
+            self._children(*self.todo.pop())
+        parsed._values, parsed._keys = self.values, self.keys
+        parsed._scalar_text, parsed._containers = self.scalar_text, self.containers
+
+    def _children(self, node: Node, path: str) -> None:
+        if isinstance(node, MappingNode):
+            for key, value in node.value:
+                child = child_path(path, key.value)
+                self.keys[child] = _mark(key)
+                self._visit(value, child)
+        else:
+            for index, item in enumerate(node.value):
+                self._visit(item, f"{path}[{index}]")
+
+    def _visit(self, node: Node, path: str) -> None:
+        self.values[path] = _mark(node)
+        if not isinstance(node, ScalarNode):
+            self.containers.add(path)
+            self.todo.append((node, path))
+        elif node.tag in _NUMBER_TAGS:
+            # The source text of plain scalars YAML did not read as text (see _remember_text).
+            self.scalar_text[path] = node.value
+
+
+def _mark(node: Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1

@@ -21,6 +21,7 @@ from cosmecheck.errors import LoadError, RulePackError, UsageError
 from cosmecheck.loader import load_path
 from cosmecheck.model import Severity, place
 from cosmecheck.tables import Tables
+from cosmecheck.validation import Validator, fast_available, schema_problem
 
 PACK_FILE = "pack.yaml"
 
@@ -33,7 +34,7 @@ class Check:
     message: str
     severity: Severity
     at: str | None
-    validator: Any = field(compare=False, repr=False)
+    validator: Validator = field(compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,11 @@ def _meta_schema(name: str) -> dict[str, Any]:
     return loaded
 
 
+@functools.cache
+def _meta_validator(name: str, fast: bool) -> Validator:
+    return Validator(_meta_schema(name))
+
+
 def _read_yaml(path: Path) -> Any:
     try:
         return load_path(path).data
@@ -102,11 +108,11 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _validate(data: Any, schema_name: str, path: Path) -> None:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
+    errors = _meta_validator(schema_name, fast_available()).errors(data)
+    if errors:
+        from jsonschema.exceptions import best_match
 
-    error = best_match(Draft202012Validator(_meta_schema(schema_name)).iter_errors(data))
-    if error is not None:
+        error = best_match(errors)
         raise RulePackError(f"{path}: {error.json_path}: {error.message}")
 
 
@@ -218,20 +224,16 @@ def load_rule(path: Path, params: dict[str, Any]) -> Rule:
 
 
 def _check(raw: dict[str, Any], severity: Severity, params: dict[str, Any], path: Path) -> Check:
-    from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import SchemaError
-
-    from cosmecheck.safe_regex import SafeValidator, check_patterns
+    from cosmecheck.safe_regex import check_patterns
 
     schema = substitute(raw["schema"], params, path)
     _refuse_external_refs(schema, path)
     regex_problem = check_patterns(_keys(schema))
     if regex_problem:
         raise RulePackError(f"{path}: {regex_problem}")
-    try:
-        Draft202012Validator.check_schema(schema)
-    except SchemaError as exc:
-        raise RulePackError(f"{path}: invalid schema at {exc.json_path}: {exc.message}") from None
+    problem = schema_problem(schema)
+    if problem is not None:
+        raise RulePackError(f"{path}: invalid schema at {problem.json_path}: {problem.message}")
     for problem in template.problems(raw["message"]):
         raise RulePackError(f"{path}: message template: {problem}")
     return Check(
@@ -239,7 +241,7 @@ def _check(raw: dict[str, Any], severity: Severity, params: dict[str, Any], path
         message=raw["message"],
         severity=Severity.parse(raw["severity"]) if "severity" in raw else severity,
         at=raw.get("at"),
-        validator=SafeValidator(schema),
+        validator=Validator(schema, safe_patterns=True),
     )
 
 

@@ -14,7 +14,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import re2  # type: ignore[import-untyped]  # no stubs published
-from jsonschema import Draft202012Validator, ValidationError, validators
 
 from cosmecheck.errors import RulePackError
 
@@ -34,12 +33,19 @@ def compiled(pattern: str) -> Any:
         raise RulePackError(f"pattern {pattern!r} is not allowed: {reason}") from None
 
 
-def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[ValidationError]:
+def _pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    from jsonschema import ValidationError
+
     if validator.is_type(instance, "string") and not compiled(pattern).search(instance):
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-SafeValidator = validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
+@functools.cache
+def safe_validator() -> Any:
+    """jsonschema's Draft 2020-12 validator class with ``pattern`` matched by RE2."""
+    from jsonschema import Draft202012Validator, validators
+
+    return validators.extend(Draft202012Validator, {"pattern": _pattern})  # type: ignore[no-untyped-call]
 
 
 def check_patterns(items: Iterable[tuple[str, Any]]) -> str | None:

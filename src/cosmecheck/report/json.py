@@ -50,6 +50,19 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
-    """Write the JSON report."""
-    json.dump(document(report), stream, indent=2, sort_keys=True, ensure_ascii=False)
-    stream.write("\n")
+    """Write the JSON report, the bytes ``json.dump(document(report), indent=2)`` would write.
+
+    The files are written one by one rather than built into one document first, so that the
+    memory a report of many thousands of files needs does not grow with their number.
+    """
+    stream.write(f'{{\n  "cosmecheck": {_dumps(__version__)},\n  "files": [')
+    for index, result in enumerate(report.files):
+        entry = _dumps(file_result(result)).replace("\n", "\n    ")  # no raw newline in JSON text
+        stream.write(f"{',' if index else ''}\n    {entry}")
+    stream.write("\n  ]" if report.files else "]")
+    summary = _dumps(report.summary()).replace("\n", "\n  ")
+    stream.write(f',\n  "summary": {summary}\n}}\n')
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
