@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from conftest import CASES, EXAMPLES, MALFORMED, ROOT
 from cosmecheck import fastyaml, loader
 from cosmecheck.errors import LoadError
-from cosmecheck.loader import Parsed, decode, parse
+from cosmecheck.loader import Parsed, child_path, decode, parse, path_steps
 from cosmecheck.model import Limits
 
 FILES = sorted(p for folder in (EXAMPLES, CASES, ROOT / "rules") for p in folder.rglob("*.yaml"))
@@ -303,3 +303,49 @@ def _size(root: Any) -> tuple[int, int]:
         )
         todo += [(child, depth + 1) for child in children]
     return nodes, deepest
+
+
+# --- Finding positions without the whole index -----------------------------------------------
+
+
+def _probes(parsed: Parsed) -> list[str]:
+    """Every path of the file, plus paths below, beside and outside them."""
+    known = sorted({*parsed.values, *parsed.keys})
+    extra = (
+        [f"{p}.missing" for p in known] + [f"{p}[99]" for p in known] + [f"{p}[0]" for p in known]
+    )
+    return [*known, *extra, "$.facts.region", "$['x y'].z", "$[0]", "nonsense", "$.a..b"]
+
+
+def assert_same_positions(text: str) -> None:
+    """Positions walked down the node tree are those of the event builder's index."""
+    try:
+        walked = parse(text)
+        indexed = parse(text, fast=False)
+    except LoadError:
+        return
+    for probe in _probes(indexed):
+        assert walked.locate(probe) == indexed.locate(probe), probe
+        assert walked.position(probe) == indexed.position(probe), probe
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_positions_walked_down_the_tree_are_the_index_positions(path: Path) -> None:
+    try:
+        text = decode(path.read_bytes())
+    except LoadError:
+        return
+    assert_same_positions(text)
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(_TREES)
+def test_generated_documents_give_the_same_positions_both_ways(tree: Any) -> None:
+    assert_same_positions(_render(tree, 0).lstrip("\n") + "\n")
+
+
+@pytest.mark.parametrize(
+    "key", ["plain", "with space", "it's", "back\\slash", "a.b", "x['y']", "ünï", "1abc", "[0]"]
+)
+def test_path_steps_read_back_what_child_path_writes(key: str) -> None:
+    assert path_steps(child_path(child_path("$", key), 3)) == [key, 3]

@@ -62,7 +62,7 @@ def evaluate(consortium: Consortium, pack: Pack, now: datetime) -> Evaluation:
         )
     ]
     partner_rules = [r for r in pack.rules.values() if r.scope == "partner"]
-    partner_failures = [[(r, judge(r, p)) for r in partner_rules] for p in partners]
+    partner_failures = [_judge_all(pack, "partner", partner_rules, p) for p in partners]
     decisive = set(pack.meta.get("partner_eligibility", []))
     for partner, results in zip(partners, partner_failures, strict=True):
         failed = [r.id for r, fs in results if r.id in decisive and _fails(fs)]
@@ -87,10 +87,17 @@ def evaluate(consortium: Consortium, pack: Pack, now: datetime) -> Evaluation:
         for rule, failures in results
         for failure in failures
     ]
-    for rule in pack.rules.values():
-        if rule.scope == "document":
-            findings += [renderer.finding(rule, f, document, "$") for f in judge(rule, document)]
+    document_rules = [r for r in pack.rules.values() if r.scope == "document"]
+    for rule, failures in _judge_all(pack, "document", document_rules, document):
+        findings += [renderer.finding(rule, f, document, "$") for f in failures]
     return Evaluation(document, sorted(findings, key=Finding.sort_key))
+
+
+def _judge_all(pack: Pack, scope: str, rules: list[Rule], instance: Any) -> list[tuple[Rule, Any]]:
+    """Each rule of a scope with its failures on the instance, after one check of them all."""
+    if pack.passes_all(scope, instance):
+        return [(rule, []) for rule in rules]
+    return [(rule, judge(rule, instance)) for rule in rules]
 
 
 def _fails(failures: list[Failure]) -> bool:

@@ -40,6 +40,19 @@ _LEADING = re.compile("(?:^|[\r\n\x85\u2028\u2029])[ \t\ufeff?:-]*")
 _IMPLICIT = Resolver.yaml_implicit_resolvers
 
 
+# The tags of plain scalars already resolved: keys and values such as "true", "registered" or
+# "cluster_organisation" recur in every file, and each regex match costs more than a lookup.
+_RESOLVED: dict[str, str] = {}
+_RESOLVED_MAX = 4_096
+
+
+def _plain_tag(value: str) -> str:
+    for tag, pattern in _IMPLICIT.get(value[:1], ()):
+        if pattern.match(value):
+            return str(tag)
+    return STR
+
+
 class Unusual(Exception):
     """The fast path declines: the event builder must read this text."""
 
@@ -193,10 +206,13 @@ if AVAILABLE:
         def resolve(self, kind: type[Node], value: str | None, implicit: Any) -> str:
             """Resolver.resolve, without the path and wildcard resolvers it never has."""
             if kind is ScalarNode:
-                if implicit[0]:
-                    assert value is not None
-                    for tag, pattern in _IMPLICIT.get(value[:1], ()):
-                        if pattern.match(value):
-                            return str(tag)
-                return STR
+                if not implicit[0]:
+                    return STR
+                assert value is not None
+                tag = _RESOLVED.get(value)
+                if tag is None:
+                    tag = _plain_tag(value)
+                    if len(_RESOLVED) < _RESOLVED_MAX and len(value) <= 40:
+                        _RESOLVED[value] = tag
+                return tag
             return MAP if kind is MappingNode else SEQ

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NoReturn
 
 import yaml
-from yaml.nodes import MappingNode, Node, ScalarNode
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cosmecheck import fastyaml
 from cosmecheck.errors import LoadError
@@ -104,12 +104,18 @@ class Parsed:
 
     def locate(self, path: str) -> Position | None:
         """Where a finding on ``path`` points: a mapping or list at its key, a value at itself."""
+        trail = self._trail(path)
+        if trail is not None:
+            return trail.locate()
         if path in self.containers and path in self.keys:
             return self.keys[path]
         return self.position(path)
 
     def position(self, path: str) -> Position | None:
         """Line and column (1-based) of ``path``, or of its nearest ancestor in the file."""
+        trail = self._trail(path)
+        if trail is not None:
+            return trail.position()
         if path in self.values:
             return self.values[path]
         probe = path
@@ -119,6 +125,13 @@ class Parsed:
             if found:
                 return found
         return None
+
+    def _trail(self, path: str) -> _Trail | None:
+        """The walk down the node tree to ``path``, where the tree is kept and ``path`` reads."""
+        if self._nodes is None:
+            return None
+        steps = path_steps(path)
+        return None if steps is None else _Trail(self._nodes, steps)
 
     def _indexed(self) -> Parsed:
         if self._nodes is not None:
@@ -139,6 +152,75 @@ def child_path(path: str, key: str | int) -> str:
         return f"{path}.{key}"
     escaped = key.replace("\\", "\\\\").replace("'", "\\'")
     return f"{path}['{escaped}']"
+
+
+_STEP = re.compile(r"\.([a-zA-Z][a-zA-Z0-9_]*)|\[(\d+)\]|\['((?:[^'\\]|\\.)*)'\]")
+
+
+def path_steps(path: str) -> list[str | int] | None:
+    """The keys and indexes of a JSON path written as `child_path` writes them, or None."""
+    if not path.startswith("$"):
+        return None
+    steps: list[str | int] = []
+    at = 1
+    while at < len(path):
+        match = _STEP.match(path, at)
+        if match is None:
+            return None
+        name, index, quoted = match.groups()
+        if index is not None:
+            steps.append(int(index))
+        else:
+            steps.append(name if name is not None else re.sub(r"\\(.)", r"\1", quoted))
+        at = match.end()
+    return steps
+
+
+class _Trail:
+    """The nodes on the way from the root to a path, as far as the path exists in the file."""
+
+    __slots__ = ("complete", "found", "root")
+
+    def __init__(self, root: Node, steps: list[str | int]) -> None:
+        self.root = root
+        # (key node or None for a list item, value node) for each step that exists.
+        self.found: list[tuple[Node | None, Node]] = []
+        node = root
+        for step in steps:
+            entry = _child(node, step)
+            if entry is None:
+                break
+            self.found.append(entry)
+            node = entry[1]
+        self.complete = len(self.found) == len(steps)
+
+    def position(self) -> Position | None:
+        """As Parsed.position: the path's value, else its nearest ancestor's key or item, else
+        the document's start."""
+        if self.complete:
+            return _mark(self.found[-1][1] if self.found else self.root)
+        if not self.found:
+            return _mark(self.root)
+        key, value = self.found[-1]
+        return _mark(key if key is not None else value)
+
+    def locate(self) -> Position | None:
+        """As Parsed.locate: a mapping or list at its key, anything else as position()."""
+        if self.complete and self.found:
+            key, value = self.found[-1]
+            if key is not None and not isinstance(value, ScalarNode):
+                return _mark(key)
+        return self.position()
+
+
+def _child(node: Node, step: str | int) -> tuple[Node | None, Node] | None:
+    if isinstance(node, MappingNode) and isinstance(step, str):
+        for key, value in node.value:
+            if key.value == step:
+                return key, value
+    elif isinstance(node, SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return None, node.value[step]
+    return None
 
 
 def parent_path(path: str) -> str:

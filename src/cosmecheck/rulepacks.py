@@ -24,6 +24,7 @@ from cosmecheck.tables import Tables
 from cosmecheck.validation import Validator, fast_available, schema_problem
 
 PACK_FILE = "pack.yaml"
+SCOPES = ("partner", "document")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +65,18 @@ class Pack:
     folder: Path
     rules: dict[str, Rule]
     tables: Tables
+    # Per scope, every check of its rules in one schema: most partners and documents pass
+    # them all, which one fast validation can tell (see `passes_all`).
+    gates: dict[str, Validator | None] = field(default_factory=dict, compare=False, repr=False)
+
+    def passes_all(self, scope: str, instance: Any) -> bool:
+        """Whether the instance surely passes every check of every rule of a scope.
+
+        False means "judge each rule": the instance fails one, or the fast validator is not
+        there to tell.
+        """
+        gate = self.gates.get(scope)
+        return gate is not None and gate.passes_fast(instance)
 
     @property
     def params(self) -> dict[str, Any]:
@@ -179,7 +192,21 @@ def load_pack(folder: Path, data_dirs: list[Path]) -> Pack:
             rule = load_rule(path, meta["parameters"])
             rules[rule.id] = rule
     _check_references(meta, rules, folder)
-    return Pack(meta["id"], meta, folder, rules, tables)
+    gates = {scope: _gate([r for r in rules.values() if r.scope == scope]) for scope in SCOPES}
+    return Pack(meta["id"], meta, folder, rules, tables, gates)
+
+
+def _gate(rules: list[Rule]) -> Validator | None:
+    """One schema that holds where every check of the rules holds (None if none can be made).
+
+    A rule's ``$ref`` points into its own schema (``#/...``), which it would no longer be once
+    nested in another; rules with references are therefore judged one by one.
+    """
+    schemas = [c.schema for r in rules for c in (*r.checks, r.undetermined) if c is not None]
+    if not schemas or any(key == "$ref" for key, _ in _keys(schemas)):
+        return None
+    gate = Validator({"allOf": schemas}, safe_patterns=True)
+    return gate if gate.fast else None
 
 
 def _table(name: str, kind: str, data_dirs: list[Path]) -> dict[str, Any]:

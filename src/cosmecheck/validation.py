@@ -63,14 +63,24 @@ class Validator:
         self._detailed: Any = None
         self._safe_patterns = safe_patterns
 
+    @property
+    def fast(self) -> bool:
+        """Whether the compiled validator took this schema."""
+        return self._fast is not None
+
+    def passes_fast(self, instance: Any) -> bool:
+        """True where the compiled validator says the instance is valid; False otherwise."""
+        try:
+            return self._fast is not None and bool(self._fast.is_valid(instance))
+        except (ValueError, TypeError, OverflowError):
+            return False
+
     def errors(self, instance: Any) -> list[Any]:
         """jsonschema's errors for the instance; none when it is valid."""
-        if self._fast is not None:
-            try:
-                if self._fast.is_valid(instance):
-                    return []
-            except (ValueError, TypeError, OverflowError):
-                pass  # a value it cannot convert (a date, a key that is no text): ask jsonschema
+        if self.passes_fast(instance):
+            return []
+        # Invalid, or a value it cannot convert (a date, a key that is no text): jsonschema
+        # decides.
         return list(self.detailed().iter_errors(instance))
 
     def is_valid(self, instance: Any) -> bool:
