@@ -173,7 +173,9 @@ def generate(folder: Path, count: int, seed: int = 2019) -> list[Path]:
     return paths
 
 
-def timed(command: list[str], repeat: int, cwd: Path | None = None) -> tuple[float, float]:
+def timed(
+    command: list[str], repeat: int, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     """(median seconds, largest peak memory in MiB) of ``repeat`` fresh runs of a command.
 
     The peak is the largest resident set of the process or any of its workers (Linux reports
@@ -183,7 +185,7 @@ def timed(command: list[str], repeat: int, cwd: Path | None = None) -> tuple[flo
     for _ in range(repeat):
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env
         )
         _, status, usage = os.wait4(process.pid, 0)
         seconds.append(time.perf_counter() - started)
@@ -346,41 +348,24 @@ def batches(
             )
 
 
-def crossover(work: Path, repeat: int) -> None:
-    """In one process against two workers on small batches: where workers start to pay.
+def crossover(bench: Bench, work: Path) -> None:
+    """--jobs 1 against --jobs 2 on small batches: where workers start to pay for themselves.
 
-    Run in a process of its own (``--crossover FOLDER``), so that the benchmark's own process
-    stays small: Linux counts a child's peak memory from the size of the process it forks.
+    --jobs 2 runs in one process below batch.IN_PROCESS_BELOW files; COSMECHECK_WORKERS_FROM
+    moves that threshold for this measurement only.
     """
-    from cosmecheck import batch
-    from cosmecheck.checker import Checker
-    from cosmecheck.discovery import discover
-    from cosmecheck.model import CheckOptions
-
-    print(
-        f"\nsmall batches, in this process against 2 workers (now from {batch.IN_PROCESS_BELOW}):"
-    )
+    print("\nsmall batches, in one process (--jobs 1) against 2 workers (--jobs 2, forced):")
     folder = work / "small"
     generate(folder, 256)
-    options = CheckOptions(jobs=2)
-    for size in (8, 16, 24, 32, 48, 64, 128, 256):
-        targets = discover([str(folder)], ())[:size]
+    environment = {**os.environ, "COSMECHECK_WORKERS_FROM": "1"}
+    for size in (16, 32, 48, 64, 96, 128, 192, 256):
+        names = [str(p) for p in sorted(folder.rglob("*.yaml"))[:size]]
         times = {}
-        for way in ("in-process", "workers"):
-            runs = []
-            for _ in range(max(repeat, 5)):
-                started = time.perf_counter()
-                if way == "in-process":
-                    batch._in_process(Checker(options, keep_facts=False), targets, lambda n: None)
-                else:
-                    batch._in_workers(options, targets, 2, lambda n: None)
-                runs.append(time.perf_counter() - started)
-            times[way] = statistics.median(runs)
-        faster = "workers" if times["workers"] < times["in-process"] else "in-process"
-        print(
-            f"  {size:4d} files: in-process {times['in-process']:.3f} s, "
-            f"2 workers {times['workers']:.3f} s ({faster} faster)"
-        )
+        for jobs in (1, 2):
+            command = [*COSMECHECK, "check", *names, "-j", str(jobs), "-q", "-f", "json"]
+            times[jobs], _ = timed(command, max(bench.repeat, 7), env=environment)
+        faster = "workers" if times[2] < times[1] else "one process"
+        print(f"  {size:4d} files: --jobs 1 {times[1]:.3f} s, --jobs 2 {times[2]:.3f} s ({faster})")
 
 
 def main() -> None:
@@ -393,11 +378,7 @@ def main() -> None:
         "--peer-max", type=int, default=10_000, help="largest batch given to check-jsonschema"
     )
     options.add_argument("--no-crossover", action="store_true", help="skip the small batches")
-    options.add_argument("--crossover", type=Path, help=argparse.SUPPRESS)
     args = options.parse_args()
-    if args.crossover:
-        crossover(args.crossover, args.repeat)
-        return
     cosmecheck = COSMECHECK
     peer = shutil.which("check-jsonschema")
     work = args.keep or Path(tempfile.mkdtemp(prefix="cosmecheck-bench-"))
@@ -406,8 +387,7 @@ def main() -> None:
     startup(bench, work, cosmecheck, peer)
     batches(bench, work, [int(s) for s in args.sizes.split(",")], cosmecheck, peer, args.peer_max)
     if not args.no_crossover:
-        command = [sys.executable, __file__, "--crossover", str(work), "--repeat", str(args.repeat)]
-        subprocess.run(command, check=True)
+        crossover(bench, work)
     results = {"machine": machine(), "rows": bench.rows, "ratios": bench.ratios}
     (work / "results.json").write_text(json.dumps(results, indent=2))
     met = all(r["met"] for r in bench.ratios)

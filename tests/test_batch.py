@@ -53,7 +53,7 @@ jobs:
       - uses: actions/checkout@v4
 """
 
-MANY = 60  # files in the parallel batch: well above batch.IN_PROCESS_BELOW
+MANY = 90  # files in the parallel batch: well above batch.IN_PROCESS_BELOW
 BIG = 4000  # files in the batch that Ctrl-C interrupts (a second into a run of several)
 SUMMARY = re.compile(r"^(\d+) files?: ")
 
@@ -638,7 +638,10 @@ def test_a_recursive_glob_does_not_follow_folder_links(
     assert [t.display for t in discover(["f/**/*.yaml"])] == ["f/a.yaml", "f/sub/b.yaml"]
 
 
-def test_a_file_deleted_after_discovery_is_its_load_error(tmp_path: Path) -> None:
+def test_a_file_deleted_after_discovery_is_its_load_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(batch, "IN_PROCESS_BELOW", 20)
     folder = tmp_path / "batch"
     paths = _fill(folder, 30)
     targets = discover([str(folder)])

@@ -1,7 +1,8 @@
 """Checking many files: in this process, or in worker processes, with identical results.
 
-Workers each build one Checker (rule packs are loaded and compiled once per worker, not once
-per file) and take the files in chunks; results come back in the order of the targets, so the
+Workers take the files in chunks, each with one Checker: where workers are forked they inherit
+the main process's, its rule packs already loaded and compiled; otherwise each builds its own
+once; results come back in the order of the targets, so the
 report is byte for byte the same whatever the number of workers. Workers ignore Ctrl-C: the
 main process stops them and keeps what was checked.
 """
@@ -9,6 +10,7 @@ main process stops them and keeps what was checked.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import signal
 from collections.abc import Sequence
 
@@ -16,16 +18,17 @@ from cosmecheck.checker import Checker, Progress
 from cosmecheck.discovery import Target
 from cosmecheck.model import CheckOptions, FileResult
 
-# Below this many files, starting workers costs more than it saves.
-IN_PROCESS_BELOW = 24
+# Below this many files, starting workers costs more than it saves (bench/run.py measures the
+# crossover; COSMECHECK_WORKERS_FROM overrides it there).
+IN_PROCESS_BELOW = 64
 
 _worker: Checker | None = None
 
 
-def _start_worker(options: CheckOptions) -> None:
+def _start_worker(options: CheckOptions, inherited: Checker | None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     global _worker
-    _worker = Checker(options, keep_facts=False)
+    _worker = inherited or Checker(options, keep_facts=False)
 
 
 def _check_chunk(targets: Sequence[Target]) -> list[FileResult]:
@@ -38,10 +41,11 @@ def run(
 ) -> tuple[list[FileResult], bool]:
     """The results of every target in order, and whether Ctrl-C cut the run short."""
     on_progress = progress or (lambda done: None)
-    parallel = jobs > 1 and len(targets) >= IN_PROCESS_BELOW
+    threshold = int(os.environ.get("COSMECHECK_WORKERS_FROM") or IN_PROCESS_BELOW)
+    parallel = jobs > 1 and len(targets) >= threshold
     if not parallel or any(t.path is None for t in targets):
         return _in_process(checker, targets, on_progress)
-    return _in_workers(checker.options, targets, jobs, on_progress)
+    return _in_workers(checker, targets, jobs, on_progress)
 
 
 def _in_process(
@@ -58,12 +62,17 @@ def _in_process(
 
 
 def _in_workers(
-    options: CheckOptions, targets: Sequence[Target], jobs: int, progress: Progress
+    checker: Checker, targets: Sequence[Target], jobs: int, progress: Progress
 ) -> tuple[list[FileResult], bool]:
     size = max(1, min(32, len(targets) // (jobs * 8)))
     chunks = [list(targets[i : i + size]) for i in range(0, len(targets), size)]
     results: list[FileResult] = []
-    pool = multiprocessing.Pool(jobs, initializer=_start_worker, initargs=(options,))
+    inherited = None
+    if multiprocessing.get_start_method() == "fork":  # workers share this process's memory
+        checker.load_packs()
+        inherited = Checker(checker.options, keep_facts=False, catalogue=checker.catalogue)
+    initargs = (checker.options, inherited)
+    pool = multiprocessing.Pool(jobs, initializer=_start_worker, initargs=initargs)
     try:
         for chunk in pool.imap(_check_chunk, chunks):
             results += chunk

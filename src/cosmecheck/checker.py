@@ -16,7 +16,7 @@ from cosmecheck import consortium as fmt
 from cosmecheck.deadline import deadline
 from cosmecheck.discovery import Target, discover
 from cosmecheck.engine import evaluate
-from cosmecheck.errors import LoadError, UsageError
+from cosmecheck.errors import CosmecheckError, LoadError, UsageError
 from cosmecheck.loader import Parsed, decode, parse, read_bytes, read_limited
 from cosmecheck.model import (
     CheckOptions,
@@ -35,11 +35,13 @@ Progress = Callable[[int], None]
 class Checker:
     """Checks files against the packs of one catalogue; packs are loaded once and reused."""
 
-    def __init__(self, options: CheckOptions, keep_facts: bool = True) -> None:
+    def __init__(
+        self, options: CheckOptions, keep_facts: bool = True, catalogue: Catalogue | None = None
+    ) -> None:
         self.options = options
         self.limits = options.limits
         self.keep_facts = keep_facts
-        self.catalogue = Catalogue(options.rules_dirs)
+        self.catalogue = catalogue or Catalogue(options.rules_dirs)
         if options.call:
             self.catalogue.get(options.call)  # an unknown --call is a usage error, up front
         self._check_selection()
@@ -57,6 +59,14 @@ class Checker:
                 f"unknown rule or call {', '.join(map(repr, unknown))} in --select/--ignore "
                 "(see `cosmecheck rules`)"
             )
+
+    def load_packs(self) -> None:
+        """Load every pack that loads now (a broken one is reported by the file that needs it)."""
+        for call in self.catalogue.ids():
+            try:
+                self.catalogue.get(call)
+            except CosmecheckError:
+                continue
 
     def check_file(self, path: Path, display: str | None = None) -> FileResult:
         """Check one file named by the user; problems with the file become its load errors."""
