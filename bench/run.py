@@ -6,7 +6,8 @@
 
 It generates consortium files deterministically (about 58% eligible, the others failing one
 criterion each; 3 to 15 partners, 1.5 to 7 KB, written as the shipped examples are), then
-reports medians of repeated runs, each in a fresh process:
+reports medians of repeated runs, each in a fresh process; commands compared with each other
+take turns, so that a machine whose speed drifts moves them alike:
 
 - one-file cold runs of `cosmecheck check` (an eligible and an ineligible file),
   `cosmecheck --version` and `--help`, against `python -c pass` and check-jsonschema;
@@ -173,28 +174,62 @@ def generate(folder: Path, count: int, seed: int = 2019) -> list[Path]:
     return paths
 
 
-def timed(
-    command: list[str], repeat: int, cwd: Path | None = None, env: dict[str, str] | None = None
+# Bytecode is written as in a normal installation, whatever this shell says: a user's second
+# run never compiles the sources again.
+ENVIRONMENT = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def run_once(
+    command: list[str], cwd: Path | None = None, env: dict[str, str] | None = None
 ) -> tuple[float, float]:
-    """(median seconds, largest peak memory in MiB) of ``repeat`` fresh runs of a command.
+    """(seconds, peak memory in MiB) of one fresh run of a command.
 
     The peak is the largest resident set of the process or any of its workers (Linux reports
     the maximum over the waited-for descendants).
     """
-    seconds, peaks = [], []
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=cwd,
+        env={**ENVIRONMENT, **(env or {})},
+    )
+    _, _, usage = os.wait4(process.pid, 0)
+    return time.perf_counter() - started, usage.ru_maxrss / 1024  # kilobytes on Linux
+
+
+def timed_together(
+    commands: dict[str, list[str]],
+    repeat: int,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> dict[str, tuple[float, float]]:
+    """label -> (median seconds, largest peak MiB), the commands taking turns.
+
+    Each command runs once unmeasured (to warm the file cache and write bytecode), then the
+    commands run in turn ``repeat`` times: a machine that slows down or speeds up during the
+    measurement moves all of them alike, so their ratios hold.
+    """
+    for command in commands.values():
+        run_once(command, cwd, env)
+    samples: dict[str, list[tuple[float, float]]] = {label: [] for label in commands}
     for _ in range(repeat):
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env=env
-        )
-        _, status, usage = os.wait4(process.pid, 0)
-        seconds.append(time.perf_counter() - started)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        peaks.append(usage.ru_maxrss / 1024)  # kilobytes on Linux
-    return statistics.median(seconds), max(peaks)
+        for label, command in commands.items():
+            samples[label].append(run_once(command, cwd, env))
+    return {
+        label: (statistics.median(s for s, _ in runs), max(p for _, p in runs))
+        for label, runs in samples.items()
+    }
 
 
-COSMECHECK = [sys.executable, "-m", "cosmecheck"]
+def _command() -> list[str]:
+    """The installed console script beside this interpreter, as a user runs it."""
+    script = Path(sys.executable).parent / ("cosmecheck.exe" if os.name == "nt" else "cosmecheck")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "cosmecheck"]
+
+
+COSMECHECK = _command()
 FLOOR = """
 import sys, yaml
 from multiprocessing import Pool
@@ -222,12 +257,18 @@ class Bench:
         self.ratios: list[dict[str, Any]] = []
 
     def measure(
-        self, label: str, command: list[str], repeat: int = 0, cwd: Path | None = None
-    ) -> tuple[float, float]:
-        seconds, peak = timed(command, repeat or self.repeat, cwd)
-        self.rows.append((label, seconds, peak))
-        print(f"  {label:<48} {seconds:9.3f} s {peak:8.1f} MiB", flush=True)
-        return seconds, peak
+        self,
+        commands: dict[str, list[str]],
+        repeat: int = 0,
+        cwd: Path | None = None,
+        env: dict[str, str] | None = None,
+    ) -> dict[str, tuple[float, float]]:
+        """Time commands together (see ``timed_together``), print and keep each figure."""
+        figures = timed_together(commands, repeat or self.repeat, cwd, env)
+        for label, (seconds, peak) in figures.items():
+            self.rows.append((label, seconds, peak))
+            print(f"  {label:<48} {seconds:9.3f} s {peak:8.1f} MiB", flush=True)
+        return figures
 
     def ratio(self, label: str, value: float, target: str, met: bool, unit: str = "x") -> None:
         self.ratios.append({"ratio": label, "value": round(value, 3), "target": target, "met": met})
@@ -256,26 +297,28 @@ def startup(bench: Bench, work: Path, cosmecheck: list[str], peer: str | None) -
     eligible, ineligible = _one_of_each(work)
     schema = work / "consortium.schema.json"
     schema.write_text(subprocess.run([*cosmecheck, "schema"], capture_output=True).stdout.decode())
-    runs = max(bench.repeat, 7)
-    print("one-file runs (cold processes):")
-    bare, _ = bench.measure("python -c pass", [sys.executable, "-c", "pass"], runs)
-    version, _ = bench.measure("cosmecheck --version", [*cosmecheck, "--version"], runs)
-    helped, _ = bench.measure("cosmecheck --help", [*cosmecheck, "--help"], runs)
-    passing, _ = bench.measure(
-        "cosmecheck check eligible.yaml", [*cosmecheck, "check", eligible], runs
-    )
-    failing, _ = bench.measure(
-        "cosmecheck check ineligible.yaml", [*cosmecheck, "check", ineligible], runs
-    )
-    print("ratios:")
-    bench.ratio("--version / python -c pass", version / bare, "<= 8", version / bare <= 8)
-    bench.ratio("--help / python -c pass", helped / bare, "<= 8", helped / bare <= 8)
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "cosmecheck --version": [*cosmecheck, "--version"],
+        "cosmecheck --help": [*cosmecheck, "--help"],
+        "cosmecheck check eligible.yaml": [*cosmecheck, "check", eligible],
+        "cosmecheck check ineligible.yaml": [*cosmecheck, "check", ineligible],
+    }
     if peer:
-        peer_one, _ = bench.measure(
-            "check-jsonschema eligible.yaml", [peer, "--schemafile", str(schema), eligible], runs
-        )
-        for label, seconds in (("eligible", passing), ("ineligible", failing)):
-            value = seconds / peer_one
+        commands["check-jsonschema eligible.yaml"] = [peer, "--schemafile", str(schema), eligible]
+    print("one-file runs (cold processes, taking turns):")
+    figures = {label: seconds for label, (seconds, _) in bench.measure(commands, 15).items()}
+    bare = figures["python -c pass"]
+    print("ratios:")
+    for flag in ("--version", "--help"):
+        value = figures[f"cosmecheck {flag}"] / bare
+        bench.ratio(f"{flag} / python -c pass", value, "<= 8", value <= 8)
+    if peer:
+        for label in ("eligible", "ineligible"):
+            value = (
+                figures[f"cosmecheck check {label}.yaml"]
+                / figures["check-jsonschema eligible.yaml"]
+            )
             bench.ratio(f"one-file run ({label}) / check-jsonschema", value, "<= 0.6", value <= 0.6)
 
 
@@ -283,12 +326,14 @@ def _one_of_each(work: Path) -> tuple[str, str]:
     """An eligible and an ineligible generated file: the first of each the generator makes."""
     folder = work / "one"
     folder.mkdir(parents=True, exist_ok=True)
-    rng, found = random.Random(2019), {}
+    rng, found = random.Random(2019), dict[str, str]()
     for number in range(1000):
         path = folder / f"{number:03d}.yaml"
         path.write_text(consortium(rng, number), "utf-8")
         verdict = subprocess.run([*COSMECHECK, "check", "-q", str(path)], capture_output=True)
-        found.setdefault({0: "eligible", 1: "ineligible"}.get(verdict.returncode), str(path))
+        name = {0: "eligible", 1: "ineligible"}.get(verdict.returncode)
+        if name:
+            found.setdefault(name, str(path))
         if "eligible" in found and "ineligible" in found:
             return found["eligible"], found["ineligible"]
     raise SystemExit("the generator made no eligible or no ineligible file")
@@ -311,15 +356,29 @@ def batches(
         if not folder.exists():
             generate(folder, size)
         print(f"\n{size:,} files:")
-        seconds = {}
+        commands = {}
         for jobs in (1, 2):
-            command = [*cosmecheck, "check", str(folder), "--jobs", str(jobs), "-q", "-f", "json"]
-            seconds[jobs], peaks[size, jobs] = bench.measure(f"cosmecheck --jobs {jobs}", command)
-            parse, _ = bench.measure(
-                f"parse floor, {jobs} process(es)",
-                [sys.executable, str(floor), str(folder), str(jobs)],
-            )
-            value = seconds[jobs] / parse
+            commands[f"cosmecheck --jobs {jobs}"] = [
+                *cosmecheck,
+                "check",
+                str(folder),
+                "--jobs",
+                str(jobs),
+                "-q",
+                "-f",
+                "json",
+            ]
+            commands[f"parse floor, {jobs} process(es)"] = [
+                sys.executable,
+                str(floor),
+                str(folder),
+                str(jobs),
+            ]
+        figures = bench.measure(commands)
+        seconds = {jobs: figures[f"cosmecheck --jobs {jobs}"][0] for jobs in (1, 2)}
+        for jobs in (1, 2):
+            peaks[size, jobs] = figures[f"cosmecheck --jobs {jobs}"][1]
+            value = seconds[jobs] / figures[f"parse floor, {jobs} process(es)"][0]
             bench.ratio(
                 f"{size:,} files, --jobs {jobs} / parse floor", value, "<= 1.5", value <= 1.5
             )
@@ -331,7 +390,10 @@ def batches(
         if peer and size <= peer_max:
             names = [str(p.relative_to(folder)) for p in sorted(folder.rglob("*.yaml"))]
             command = [peer, "--schemafile", str(work / "consortium.schema.json"), *names]
-            peer_time, _ = bench.measure("check-jsonschema", command, 1, cwd=folder)
+            # One run: at some 40 ms a file, 10,000 files take minutes.
+            peer_time = bench.measure({"check-jsonschema": command}, 1, cwd=folder)[
+                "check-jsonschema"
+            ][0]
             value = peer_time / seconds[2]
             bench.ratio(
                 f"{size:,} files, throughput / check-jsonschema's", value, ">= 20", value >= 20
@@ -357,15 +419,17 @@ def crossover(bench: Bench, work: Path) -> None:
     print("\nsmall batches, in one process (--jobs 1) against 2 workers (--jobs 2, forced):")
     folder = work / "small"
     generate(folder, 256)
-    environment = {**os.environ, "COSMECHECK_WORKERS_FROM": "1"}
+    forced = {"COSMECHECK_WORKERS_FROM": "1"}
     for size in (16, 32, 48, 64, 96, 128, 192, 256):
         names = [str(p) for p in sorted(folder.rglob("*.yaml"))[:size]]
-        times = {}
-        for jobs in (1, 2):
-            command = [*COSMECHECK, "check", *names, "-j", str(jobs), "-q", "-f", "json"]
-            times[jobs], _ = timed(command, max(bench.repeat, 7), env=environment)
-        faster = "workers" if times[2] < times[1] else "one process"
-        print(f"  {size:4d} files: --jobs 1 {times[1]:.3f} s, --jobs 2 {times[2]:.3f} s ({faster})")
+        commands = {
+            jobs: [*COSMECHECK, "check", *names, "-j", str(jobs), "-q", "-f", "json"]
+            for jobs in ("1", "2")
+        }
+        figures = timed_together(commands, max(bench.repeat, 7), env=forced)
+        one, two = figures["1"][0], figures["2"][0]
+        faster = "workers" if two < one else "one process"
+        print(f"  {size:4d} files: --jobs 1 {one:.3f} s, --jobs 2 {two:.3f} s ({faster})")
 
 
 def main() -> None:

@@ -9,7 +9,6 @@ main process stops them and keeps what was checked.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 from collections.abc import Sequence
@@ -66,6 +65,8 @@ def _in_workers(
 ) -> tuple[list[FileResult], bool]:
     size = max(1, min(32, len(targets) // (jobs * 8)))
     chunks = [list(targets[i : i + size]) for i in range(0, len(targets), size)]
+    import multiprocessing  # here: a run of one file or a small batch never needs it
+
     results: list[FileResult] = []
     inherited = None
     if multiprocessing.get_start_method() == "fork":  # workers share this process's memory

@@ -19,7 +19,6 @@ unknown key or a bad value is a ``ConfigError`` (one line, exit status 2).
 
 from __future__ import annotations
 
-import difflib
 import functools
 import json
 import re
@@ -30,11 +29,6 @@ from pathlib import Path
 from typing import Any
 
 from cosmecheck.errors import CosmecheckError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # Python 3.10 has no tomllib; tomli is the parser it was taken from.
-    import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
 
 CONFIG_FILE = "cosmecheck.toml"
 PYPROJECT = "pyproject.toml"
@@ -129,6 +123,10 @@ def _read(path: Path) -> dict[str, Any]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise ConfigError(f"{path}:{line}: not UTF-8 text; a TOML file is UTF-8") from None
+    if sys.version_info >= (3, 11):
+        import tomllib  # here: most runs find no configuration file
+    else:  # Python 3.10 has no tomllib; tomli is the parser it was taken from.
+        import tomli as tomllib  # type: ignore[import-not-found, unused-ignore]
     try:
         data: dict[str, Any] = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -176,6 +174,8 @@ def _explain(error: Any, prefix: str) -> list[str]:
 
 
 def _unknown(key: str, known: list[str], prefix: str) -> str:
+    import difflib
+
     close = difflib.get_close_matches(key, known, n=1)
     hint = f"did you mean `{close[0]}`?" if close else f"the keys are: {', '.join(known)}"
     return f"unknown key {_name([key], prefix)} ({hint})"
@@ -195,6 +195,8 @@ def _plain(error: Any) -> str:
         hint = f" (write [{_shown(value)}])" if wanted == "array" and isinstance(value, str) else ""
         return f"must be {_WORDS.get(wanted, wanted)}, not {_shown(value)}{hint}"
     if keyword == "enum":
+        import difflib
+
         close = difflib.get_close_matches(str(value).lower(), wanted, n=1)
         hint = f" (did you mean {_shown(close[0])}?)" if close else ""
         return f"must be one of {', '.join(wanted)}, not {_shown(value)}{hint}"
