@@ -167,6 +167,10 @@ def test_files_folders_globs_and_stdin_in_one_run(
     _copy(THREE, tmp_path / "tree" / "b.yml")
     _put(tmp_path / "tree" / "notes.txt", "not YAML at all: {")
     _put(tmp_path / "tree" / "data.json", "{}")
+    # Names whose suffix is not .yaml, as pathlib reads them: a bare ".yaml", a backup.
+    _put(tmp_path / "tree" / ".yaml", "not: [a consortium")
+    _put(tmp_path / "tree" / "a.yaml.bak", "not: [a consortium")
+    _put(tmp_path / "tree" / "upper.YAML", "not: [a consortium")
     _copy(RECIPE, tmp_path / "tree" / ".hidden" / "h.yaml")
     _put(tmp_path / "tree" / ".github" / "workflows" / "ci.yaml", WORKFLOW)
     _copy(LATE, tmp_path / "tree" / "sub" / "c.yaml")
@@ -673,8 +677,8 @@ def test_a_file_deleted_just_before_it_is_read(
     victim = paths[2]
     read_bytes = checker_module.read_bytes
 
-    def deleting(path: Path, limits: Any) -> bytes:
-        if path == victim:
+    def deleting(path: str | Path, limits: Any) -> bytes:
+        if Path(path) == victim:
             victim.unlink()
         return read_bytes(path, limits)
 
@@ -978,3 +982,49 @@ def test_glob_patterns(
         (tmp_path / name).write_text("x: 1\n", "utf-8")
     monkeypatch.chdir(tmp_path)
     assert _glob(pattern) == [str(Path(p)) for p in expected]
+
+
+def test_results_and_targets_travel_between_processes_unchanged(tmp_path: Path) -> None:
+    import pickle
+
+    from cosmecheck.checker import Checker
+    from cosmecheck.discovery import Target, discover
+    from cosmecheck.model import CheckOptions
+
+    _put(tmp_path / "broken.yaml", MALFORMED)
+    targets = [*discover([str(EXAMPLES), str(tmp_path)]), Target(None, "<stdin>")]
+    assert pickle.loads(pickle.dumps(targets)) == targets
+    checker = Checker(CheckOptions())
+    results = [checker.check_target(t) for t in targets if t.path is not None]
+    assert any(r.findings for r in results)
+    assert any(r.load_errors for r in results)
+    back = pickle.loads(pickle.dumps(results))
+    assert back == results
+    assert [r.facts for r in back] == [r.facts for r in results]
+    assert [type(f.severity) for r in back for f in r.findings] == [
+        type(f.severity) for r in results for f in r.findings
+    ]
+
+
+def _die(targets: list[Any]) -> list[Any]:
+    os._exit(3)
+
+
+@pytest.mark.skipif(
+    sys.platform == "win32" or __import__("multiprocessing").get_start_method() != "fork",
+    reason="the dying chunk function reaches the workers by fork",
+)
+def test_a_worker_that_dies_ends_the_run_with_an_error_not_a_hang(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cosmecheck.errors import CosmecheckError
+    from cosmecheck.model import CheckOptions
+
+    for number in range(8):
+        _copy(RECIPE, tmp_path / f"{number}.yaml")
+    monkeypatch.setattr(batch, "IN_PROCESS_BELOW", 2)
+    monkeypatch.setattr(batch, "_check_chunk", _die)
+    started = time.monotonic()
+    with pytest.raises(CosmecheckError, match="worker process stopped unexpectedly"):
+        check_paths([str(tmp_path)], CheckOptions(jobs=2))
+    assert time.monotonic() - started < 30

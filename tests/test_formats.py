@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLES, MALFORMED, ROOT, Run
 from cosmecheck import __version__
@@ -452,3 +454,26 @@ def test_json_written_file_by_file_is_the_whole_document_dumped(paths: list[str]
     render(report, stream)
     whole = json.dumps(document(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
     assert stream.getvalue() == whole
+
+
+_JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_JSON_VALUES)
+def test_json_writer_writes_what_json_dumps_writes(value: Any) -> None:
+    from cosmecheck.report.json import _dumps
+
+    assert _dumps(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)

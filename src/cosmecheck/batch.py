@@ -4,7 +4,8 @@ Workers take the files in chunks, each with one Checker: where workers are forke
 the main process's, its rule packs already loaded and compiled; otherwise each builds its own
 once; results come back in the order of the targets, so the
 report is byte for byte the same whatever the number of workers. Workers ignore Ctrl-C: the
-main process stops them and keeps what was checked.
+main process stops them and keeps what was checked. A worker that dies (killed, out of
+memory) ends the run with an error rather than a hang.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections.abc import Sequence
 
 from cosmecheck.checker import Checker, Progress
 from cosmecheck.discovery import Target
+from cosmecheck.errors import CosmecheckError
 from cosmecheck.model import CheckOptions, FileResult
 
 # Below this many files, starting workers costs more than it saves (bench/run.py measures the
@@ -63,25 +65,36 @@ def _in_process(
 def _in_workers(
     checker: Checker, targets: Sequence[Target], jobs: int, progress: Progress
 ) -> tuple[list[FileResult], bool]:
+    # Here, not at the top: a run of one file or a small batch never needs them.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     size = max(1, min(32, len(targets) // (jobs * 8)))
     chunks = [list(targets[i : i + size]) for i in range(0, len(targets), size)]
-    import multiprocessing  # here: a run of one file or a small batch never needs it
-
     results: list[FileResult] = []
     inherited = None
     if multiprocessing.get_start_method() == "fork":  # workers share this process's memory
         checker.load_packs()
         inherited = Checker(checker.options, keep_facts=False, catalogue=checker.catalogue)
-    initargs = (checker.options, inherited)
-    pool = multiprocessing.Pool(jobs, initializer=_start_worker, initargs=initargs)
+    # An executor rather than multiprocessing.Pool: the pool's worker-watching thread polls
+    # in a loop while a result waits to be read, taking a core's share from the workers.
+    executor = ProcessPoolExecutor(
+        jobs, initializer=_start_worker, initargs=(checker.options, inherited)
+    )
     try:
-        for chunk in pool.imap(_check_chunk, chunks):
+        for chunk in executor.map(_check_chunk, chunks):
             results += chunk
             progress(len(chunk))
     except KeyboardInterrupt:
-        pool.terminate()
-        pool.join()
+        # Workers ignore Ctrl-C; the chunks not started are dropped, the few under way end.
+        executor.shutdown(wait=True, cancel_futures=True)
         return results, True
-    pool.close()
-    pool.join()
+    except BrokenProcessPool:
+        executor.shutdown(wait=True, cancel_futures=True)
+        raise CosmecheckError(
+            "a worker process stopped unexpectedly (out of memory?); "
+            "run again with --jobs 1 to check the files in one process"
+        ) from None
+    executor.shutdown()
     return results, False

@@ -6,6 +6,7 @@ renders, so a portal or a script can embed cosmecheck without a subprocess.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterable
 from datetime import datetime, time, timezone
@@ -70,7 +71,7 @@ class Checker:
 
     def check_file(self, path: Path, display: str | None = None) -> FileResult:
         """Check one file named by the user; problems with the file become its load errors."""
-        return self.check_target(Target(path, display or str(path)))
+        return self.check_target(Target(os.fspath(path), display or str(path)))
 
     def check_target(self, target: Target) -> FileResult:
         """Check one target; a file found in a folder that is no consortium file is skipped."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 import glob
 import os
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,9 +28,12 @@ YAML_SUFFIXES = (".yaml", ".yml")
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    """One thing to check: a file (or standard input when ``path`` is None)."""
+    """One thing to check: a file (or standard input when ``path`` is None).
 
-    path: Path | None
+    The path is kept as text, often the very string shown: a batch holds one per file.
+    """
+
+    path: str | None
     display: str
     found: bool = False  # found in a folder or by a glob, rather than named
     error: str | None = None  # why it could not even be listed
@@ -53,6 +57,8 @@ def _ignore_file(folder: Path) -> list[_Spec]:
 
 
 def _excluded(path: Path, specs: Sequence[_Spec], folder: bool = False) -> bool:
+    if not specs:
+        return False
     absolute = os.path.abspath(path)
     for base, spec in specs:
         relative = os.path.relpath(absolute, os.path.abspath(base))
@@ -73,6 +79,8 @@ def discover(inputs: Sequence[str], exclude: Sequence[str] = ()) -> list[Target]
     targets: list[Target] = []
     for text in inputs:
         targets += _targets(text, specs)
+    if len(inputs) == 1:  # one file, folder or glob names each file once
+        return targets
     seen: set[str] = set()
     unique = []
     for target in targets:
@@ -91,11 +99,11 @@ def _targets(text: str, specs: list[_Spec]) -> list[Target]:
         return list(_walk(path, specs + _between(path)))
     if not os.path.lexists(path) and glob.has_magic(text):
         return [
-            Target(Path(m), m, found=True)
+            Target(m, m, found=True)
             for m in _glob(text)
             if not _excluded(Path(m), specs + _between(Path(m).parent))
         ]
-    return [Target(path, text)]
+    return [Target(text, text)]
 
 
 def _between(folder: Path) -> list[_Spec]:
@@ -156,18 +164,26 @@ def _walk(root: Path, specs: list[_Spec]) -> Iterable[Target]:
             kept.append(name)
             scoped[str(child)] = here + _ignore_file(child)
         dirs[:] = kept
+        prefix = str(base)  # as str(base / name) writes it, without a Path for every file
         for name in sorted(files):
-            child = base / name
-            if child.suffix in YAML_SUFFIXES and not _excluded(child, here):
-                yield Target(child, str(child), found=True)
+            if _suffix(name) not in YAML_SUFFIXES:
+                continue
+            # Interned: a batch's results, made in workers, then share this text (model.py).
+            file = sys.intern(name if prefix == "." else os.path.join(prefix, name))
+            if not _excluded(Path(file), here):
+                yield Target(file, file, found=True)
     yield from _unlisted(failures)
+
+
+def _suffix(name: str) -> str:
+    """``Path(name).suffix``, without making a Path of every file of a large folder."""
+    dot = name.rfind(".")
+    return name[dot:] if 0 < dot < len(name) - 1 else ""
 
 
 def _unlisted(failures: list[OSError]) -> Iterable[Target]:
     """Folders the search could not list, as targets that report it."""
     for failure in failures:
         where = str(failure.filename)
-        yield Target(
-            Path(where), where, found=True, error=f"cannot read this folder: {failure.strerror}"
-        )
+        yield Target(where, where, found=True, error=f"cannot read this folder: {failure.strerror}")
     failures.clear()

@@ -11,6 +11,7 @@ its positions are worked out only when something asks for them.
 from __future__ import annotations
 
 import codecs
+import os
 import re
 import stat
 from dataclasses import dataclass, field
@@ -229,10 +230,10 @@ def parent_path(path: str) -> str:
     return path[:cut] if cut > 0 else "$"
 
 
-def read_bytes(path: Path, limits: Limits) -> bytes:
+def read_bytes(path: str | Path, limits: Limits) -> bytes:
     """The file's bytes, refusing folders, special files and files over the size limit."""
     try:
-        info = path.stat()
+        info = os.stat(path)
         if stat.S_ISDIR(info.st_mode):
             raise LoadError.one("this is a folder, not a file")
         if not stat.S_ISREG(info.st_mode):
@@ -241,7 +242,7 @@ def read_bytes(path: Path, limits: Limits) -> bytes:
         size = info.st_size
         if size > limits.max_bytes:
             raise LoadError.one(_too_big(size, limits))
-        with path.open("rb") as stream:
+        with open(path, "rb") as stream:
             return read_limited(stream, limits)
     except OSError as exc:
         raise LoadError.one(f"cannot read the file: {exc.strerror or exc}") from None
