@@ -21,7 +21,7 @@ from cosmecheck.model import CheckOptions, FileResult
 
 # Below this many files, starting workers costs more than it saves (bench/run.py measures the
 # crossover; COSMECHECK_WORKERS_FROM overrides it there).
-IN_PROCESS_BELOW = 64
+IN_PROCESS_BELOW = 100
 
 _worker: Checker | None = None
 
