@@ -6,6 +6,7 @@ import collections
 import json
 import os
 import re
+import shutil
 import stat
 import subprocess
 import sys
@@ -108,8 +109,12 @@ def _flat(text: str) -> str:
     return " ".join(text.split())
 
 
-def _subprocess(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+def _subprocess(
+    *args: str | Path, cwd: Path = ROOT, buffered: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = cli_env()
+    if buffered:  # as most shells run it: output is flushed by the program, not per write
+        env.pop("PYTHONUNBUFFERED", None)
     return subprocess.run(
         [sys.executable, "-m", "cosmecheck", *map(str, args)],
         capture_output=True,
@@ -124,6 +129,36 @@ def _subprocess(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProc
 
 # --------------------------------------------------------------------------------------------
 # exit status
+
+
+@pytest.mark.parametrize(
+    ("args", "status", "stream", "text"),
+    [
+        (["check", "examples/recipe4mobility.yaml"], 0, "stdout", "ELIGIBLE"),
+        (["check", "examples/over-budget.yaml"], 1, "stdout", "INELIGIBLE"),
+        (["check", "no-such-file.yaml"], 2, "stdout", "cannot read the file"),
+        (["check", "--no-such-option"], 2, "stderr", "No such option"),
+        (["explain", "no-such-rule"], 2, "stderr", "cosmecheck: error:"),
+        (["--version"], 0, "stdout", "cosmecheck "),
+    ],
+)
+def test_the_process_ends_with_the_status_and_every_byte_written(
+    args: list[str], status: int, stream: str, text: str
+) -> None:
+    # The entry point ends the process without the interpreter's teardown (__main__.py):
+    # what was written must still all arrive, with the status the command chose.
+    run = _subprocess(*args, buffered=True)
+    assert run.returncode == status, run.stdout + run.stderr
+    assert text in getattr(run, stream)
+    assert "Traceback" not in run.stderr
+
+
+def test_a_large_report_arrives_whole_through_a_pipe(tmp_path: Path) -> None:
+    for number in range(150):
+        shutil.copy(EXAMPLES / "over-budget.yaml", tmp_path / f"{number:03d}.yaml")
+    run = _subprocess("check", tmp_path, "-f", "json", "-j", "2", buffered=True)
+    assert run.returncode == 1, run.stderr
+    assert len(json.loads(run.stdout)["files"]) == 150
 
 
 def test_eligible_file_exits_0(run_cli: RunCli) -> None:
