@@ -43,7 +43,7 @@ _IMPLICIT = Resolver.yaml_implicit_resolvers
 # The tags of plain scalars already resolved: keys and values such as "true", "registered" or
 # "cluster_organisation" recur in every file, and each regex match costs more than a lookup.
 _RESOLVED: dict[str, str] = {}
-_RESOLVED_MAX = 4_096
+_RESOLVED_MAX = 1_024
 
 
 def _plain_tag(value: str) -> str:

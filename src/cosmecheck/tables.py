@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 from cosmecheck import countries
 
 EU = "eu"
-# Enough for every distinct question a large batch asks; a full memo starts afresh.
-_MEMO_SIZE = 4096
+# Enough for the questions a batch repeats (each country, each set of countries that lacks a
+# qualifying region); a full memo starts afresh, so that its memory stays small and flat.
+_MEMO_SIZE = 512
 
 _MISSING = object()
 
