@@ -395,10 +395,12 @@ def batches(
                 value,
                 at_most=1.5 if jobs == 2 and size >= 10_000 else None,
             )
+        # Below batch.IN_PROCESS_BELOW files both run in one process, the same work: "never
+        # slower" then allows the 5 % by which two medians of the same work differ here.
         bench.ratio(
             f"{size:,} files, --jobs 2 speed-up",
             seconds[1] / seconds[2],
-            at_least=1.8 if size >= 1000 else 1.0,
+            at_least=1.8 if size >= 1000 else 0.95,
         )
         if peer and size <= peer_max:
             names = [str(p.relative_to(folder)) for p in sorted(folder.rglob("*.yaml"))]
@@ -453,7 +455,7 @@ def crossover(bench: Bench, work: Path) -> None:
     folder = work / "small"
     generate(folder, 256)
     forced = {"COSMECHECK_WORKERS_FROM": "1"}
-    for size in (16, 32, 48, 64, 96, 128, 192, 256):
+    for size in (32, 64, 96, 128, 192, 256, 384):
         names = [str(p) for p in sorted(folder.rglob("*.yaml"))[:size]]
         commands = {
             jobs: [*COSMECHECK, "check", *names, "-j", str(jobs), "-q", "-f", "json"]

@@ -19,9 +19,10 @@ from cosmecheck.discovery import Target
 from cosmecheck.errors import CosmecheckError
 from cosmecheck.model import CheckOptions, FileResult
 
-# Below this many files, starting workers costs more than it saves (bench/run.py measures the
-# crossover; COSMECHECK_WORKERS_FROM overrides it there).
-IN_PROCESS_BELOW = 100
+# Below this many files, starting workers costs more than it saves, or saves too little to
+# show through the noise of a busy machine: bench/run.py measured them even at about 100 files
+# on 2 cores and some 10 % ahead from 200 (COSMECHECK_WORKERS_FROM moves it there).
+IN_PROCESS_BELOW = 200
 
 _worker: Checker | None = None
 
