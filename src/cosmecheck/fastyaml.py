@@ -20,7 +20,7 @@ from yaml.resolver import Resolver
 from cosmecheck.model import Limits
 
 CORE = "tag:yaml.org,2002:"
-STR, NULL, MAP, SEQ = (CORE + t for t in ("str", "null", "map", "seq"))
+STR, NULL, MAP, SEQ, INT, BOOL = (CORE + t for t in ("str", "null", "map", "seq", "int", "bool"))
 TEXT_TAGS = {STR, CORE + "timestamp", CORE + "merge"}
 _CONSTRUCTOR = SafeConstructor()
 CONSTRUCTORS = {
@@ -173,6 +173,19 @@ def _scalar(node: Node, max_chars: int) -> Any:
         return value
     if tag == NULL:
         return None
+    # The commonest numbers and flags without a constructor call: plain decimal digits (a
+    # leading 0 makes YAML 1.1 octal; a long one is left to the checks of the slow path) and
+    # the spellings of true and false.
+    if (
+        tag == INT
+        and len(value) <= 18
+        and value.isascii()
+        and value.isdigit()
+        and (value[0] != "0" or value == "0")
+    ):
+        return int(value)
+    if tag == BOOL:
+        return _CONSTRUCTOR.bool_values[value.lower()]
     construct = CONSTRUCTORS.get(tag)
     if construct is None:
         raise Unusual
