@@ -19,12 +19,14 @@ from yaml.resolver import Resolver
 
 from cosmecheck.model import Limits
 
+# The tags of plain data, shared with the event builder in loader.py.
 CORE = "tag:yaml.org,2002:"
-STR, NULL, MAP, SEQ, INT, BOOL = (CORE + t for t in ("str", "null", "map", "seq", "int", "bool"))
+STR, NULL, MAP, SEQ, INT = (CORE + t for t in ("str", "null", "map", "seq", "int"))
 TEXT_TAGS = {STR, CORE + "timestamp", CORE + "merge"}
 _CONSTRUCTOR = SafeConstructor()
+# Scalars YAML reads as something other than text, and how.
 CONSTRUCTORS = {
-    CORE + "int": _CONSTRUCTOR.construct_yaml_int,
+    INT: _CONSTRUCTOR.construct_yaml_int,
     CORE + "float": _CONSTRUCTOR.construct_yaml_float,
     CORE + "bool": _CONSTRUCTOR.construct_yaml_bool,
 }
@@ -173,9 +175,8 @@ def _scalar(node: Node, max_chars: int) -> Any:
         return value
     if tag == NULL:
         return None
-    # The commonest numbers and flags without a constructor call: plain decimal digits (a
-    # leading 0 makes YAML 1.1 octal; a long one is left to the checks of the slow path) and
-    # the spellings of true and false.
+    # The commonest numbers without a constructor call: plain decimal digits (a leading 0
+    # makes YAML 1.1 octal; a long one is left to the constructor's own checks).
     if (
         tag == INT
         and len(value) <= 18
@@ -184,8 +185,6 @@ def _scalar(node: Node, max_chars: int) -> Any:
         and (value[0] != "0" or value == "0")
     ):
         return int(value)
-    if tag == BOOL:
-        return _CONSTRUCTOR.bool_values[value.lower()]
     construct = CONSTRUCTORS.get(tag)
     if construct is None:
         raise Unusual

@@ -23,21 +23,12 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from cosmecheck import fastyaml
 from cosmecheck.errors import LoadError
+from cosmecheck.fastyaml import CONSTRUCTORS, CORE, MAP, NULL, SEQ, TEXT_TAGS
 from cosmecheck.model import Limits
 
-_CORE = "tag:yaml.org,2002:"
-_STR, _NULL, _TIMESTAMP, _MERGE = (_CORE + t for t in ("str", "null", "timestamp", "merge"))
-_TEXT_TAGS = {_STR, _TIMESTAMP, _MERGE}
-_NUMBER_TAGS = {_CORE + t for t in ("int", "float", "bool")}
-_ALLOWED_SCALAR_TAGS = _TEXT_TAGS | {_NULL} | _NUMBER_TAGS
+_ALLOWED_SCALAR_TAGS = TEXT_TAGS | {NULL} | set(CONSTRUCTORS)
 _PARSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _RESOLVER = yaml.resolver.Resolver()
-_CONSTRUCTOR = yaml.constructor.SafeConstructor()
-_CONSTRUCTORS = {
-    _CORE + "int": _CONSTRUCTOR.construct_yaml_int,
-    _CORE + "float": _CONSTRUCTOR.construct_yaml_float,
-    _CORE + "bool": _CONSTRUCTOR.construct_yaml_bool,
-}
 # The keys jsonschema's json_path writes with a dot; others as ['key'].
 _LIBYAML_DEPTH = 1_000
 _PLAIN_KEY = re.compile(r"^[a-zA-Z][a-zA-Z0-9_]*$")
@@ -291,7 +282,7 @@ def _position(event: yaml.Event) -> Position:
 
 
 def _tag_message(tag: str | None) -> str:
-    shown = "!!" + tag[len(_CORE) :] if tag and tag.startswith(_CORE) else tag
+    shown = "!!" + tag[len(CORE) :] if tag and tag.startswith(CORE) else tag
     return f"the tag {shown} is not allowed: a consortium file holds plain data only"
 
 
@@ -424,17 +415,17 @@ class _Builder:
             tag = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
         if tag not in _ALLOWED_SCALAR_TAGS:
             self._fail(_tag_message(tag), event)
-        if tag in _TEXT_TAGS:
+        if tag in TEXT_TAGS:
             return value
-        if tag == _NULL:
+        if tag == NULL:
             return None
         try:
-            return _CONSTRUCTORS[tag](yaml.ScalarNode(tag, value))
+            return CONSTRUCTORS[tag](yaml.ScalarNode(tag, value))
         except (ValueError, yaml.YAMLError):
             self._fail(f"{value[:40]!r} is not a valid {tag.rsplit(':', 1)[-1]}", event)
 
     def _check_collection_tag(self, event: yaml.CollectionStartEvent) -> None:
-        allowed = _CORE + ("map" if isinstance(event, yaml.MappingStartEvent) else "seq")
+        allowed = MAP if isinstance(event, yaml.MappingStartEvent) else SEQ
         if event.tag not in (None, "!", allowed):
             self._fail(_tag_message(event.tag), event)
 
@@ -585,7 +576,7 @@ class _Index:
         if not isinstance(node, ScalarNode):
             self.containers.add(path)
             self.todo.append((node, path))
-        elif node.tag in _NUMBER_TAGS:
+        elif node.tag in CONSTRUCTORS:
             # The source text of plain scalars YAML did not read as text (see _remember_text).
             self.scalar_text[path] = node.value
 
