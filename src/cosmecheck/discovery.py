@@ -56,7 +56,7 @@ def _ignore_file(folder: Path) -> list[_Spec]:
         return []
 
 
-def _excluded(path: Path, specs: Sequence[_Spec], folder: bool = False) -> bool:
+def _excluded(path: str | Path, specs: Sequence[_Spec], folder: bool = False) -> bool:
     if not specs:
         return False
     absolute = os.path.abspath(path)
@@ -101,7 +101,7 @@ def _targets(text: str, specs: list[_Spec]) -> list[Target]:
         return [
             Target(m, m, found=True)
             for m in _glob(text)
-            if not _excluded(Path(m), specs + _between(Path(m).parent))
+            if not _excluded(m, specs + _between(Path(m).parent))
         ]
     return [Target(text, text)]
 
@@ -170,7 +170,7 @@ def _walk(root: Path, specs: list[_Spec]) -> Iterable[Target]:
                 continue
             # Interned: a batch's results, made in workers, then share this text (model.py).
             file = sys.intern(name if prefix == "." else os.path.join(prefix, name))
-            if not _excluded(Path(file), here):
+            if not _excluded(file, here):
                 yield Target(file, file, found=True)
     yield from _unlisted(failures)
 
