@@ -9,7 +9,6 @@ message can use every fact.
 
 from __future__ import annotations
 
-import sys
 from collections import ChainMap
 from dataclasses import dataclass
 from datetime import datetime
@@ -158,17 +157,15 @@ class _Renderer:
         best = best_match(errors)
         path = _join(base, check.at or _user_path(best.json_path if best else "$"))
         line, column = self.parsed.locate(path) or (None, None)
-        # The same texts recur from file to file (a batch keeps every finding until its
-        # report is written): one copy of each is kept.
         return Finding(
             rule_id=rule.id,
             severity=check.severity,
-            message=sys.intern(template.render(check.message, ChainMap(self.context, instance))),
-            path=sys.intern(path),
+            message=template.render(check.message, ChainMap(self.context, instance)),
+            path=path,
             line=line,
             column=column,
             partner=self._partner(path),
-            detail=sys.intern(best.message) if best else "",
+            detail=best.message if best else "",
         )
 
     def _partner(self, path: str) -> str | None:

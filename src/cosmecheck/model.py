@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 import sys
-from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -13,36 +12,32 @@ from typing import Any, TypeVar
 _T = TypeVar("_T")
 
 
-def pickled_by_fields(*shared: str) -> Callable[[type[_T]], type[_T]]:
-    """Pickle instances as the class called with their fields, the ``shared`` ones interned.
+def pickled_by_fields(cls: type[_T]) -> type[_T]:
+    """Pickle instances as the class called with their fields.
 
-    A batch's workers send one result per file to the main process, which keeps them all
-    until the report is written. The default pickling of a frozen, slotted dataclass restores
-    each field through Python code and took the main process several times longer to load;
-    and texts that recur from file to file (messages, paths) are kept there once.
+    A batch's workers send one result per file to the main process. The default pickling of a
+    frozen, slotted dataclass restores each field through Python code and took the main
+    process several times longer to load than calling the class does.
     """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
 
-    def decorate(cls: type[_T]) -> type[_T]:
-        names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
-        interned = tuple(i for i, name in enumerate(names) if name in shared)
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        return cls, tuple([getattr(self, name) for name in names])
 
-        def __reduce__(self: _T) -> tuple[Any, tuple[Any, ...]]:
-            return _rebuilt, (cls, interned, tuple([getattr(self, name) for name in names]))
-
-        setattr(cls, "__reduce__", __reduce__)  # noqa: B010 (a method, not a field)
-        return cls
-
-    return decorate
+    setattr(cls, "__reduce__", __reduce__)  # noqa: B010 (a method, not a field)
+    return cls
 
 
-def _rebuilt(cls: type[_T], interned: tuple[int, ...], values: tuple[Any, ...]) -> _T:
-    if interned:
-        listed = list(values)
-        for index in interned:
-            if type(listed[index]) is str:
-                listed[index] = sys.intern(listed[index])
-        values = tuple(listed)
-    return cls(*values)
+def _kept_once(instance: object, names: tuple[str, ...]) -> None:
+    """Intern the texts of a frozen instance that recur from file to file.
+
+    A batch's main process keeps every result until its report is written, and results made
+    in workers arrive as copies: one copy of each message, path or call is kept.
+    """
+    for name in names:
+        value = getattr(instance, name)
+        if type(value) is str:
+            object.__setattr__(instance, name, sys.intern(value))
 
 
 class Severity(enum.IntEnum):
@@ -73,7 +68,7 @@ class Status(str, enum.Enum):
         return self.value
 
 
-@pickled_by_fields("rule_id", "message", "path", "detail")
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem a rule found in a consortium file."""
@@ -87,6 +82,9 @@ class Finding:
     partner: str | None = None
     detail: str = ""
 
+    def __post_init__(self) -> None:
+        _kept_once(self, ("rule_id", "message", "path", "detail"))
+
     def sort_key(self) -> tuple[int, int, int, str, str]:
         """Worst first, then in file order."""
         return (-self.severity, self.line or 0, self.column or 0, self.rule_id, self.message)
@@ -99,7 +97,7 @@ def place(path: str, line: int | None, column: int | None) -> str:
     return f"{path}:{line}:{column}" if column else f"{path}:{line}"
 
 
-@pickled_by_fields()
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class LoadProblem:
     """One reason a file could not be loaded, with its place in the file."""
@@ -153,7 +151,7 @@ class CheckOptions:
     jobs: int = 1
 
 
-@pickled_by_fields("path", "call")
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FileResult:
     """The outcome of checking one file."""
@@ -165,6 +163,9 @@ class FileResult:
     load_errors: tuple[LoadProblem, ...] = ()
     facts: dict[str, Any] | None = field(default=None, compare=False, repr=False)
     skipped: str | None = None
+
+    def __post_init__(self) -> None:
+        _kept_once(self, ("path", "call"))
 
     @property
     def status(self) -> Status:
