@@ -1,15 +1,18 @@
 """The two validation speeds agree: jsonschema-rs's yes or no, and jsonschema's detail.
 
-Findings are always made of jsonschema's errors; jsonschema-rs only answers first whether
-there are any. These tests run both paths over every example, fixture and rule example, and
-over generated instances, and compare everything a report shows.
+jsonschema-rs gives the verdicts; jsonschema gives the detailed errors, only where they are
+used. These tests run both paths over every example, fixture and rule example, and over
+generated instances, and compare everything a report shows.
 """
 
 from __future__ import annotations
 
 import io
 import platform
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -17,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CASES, EXAMPLES
+from conftest import CASES, EXAMPLES, cli_env
 from cosmecheck import validation
 from cosmecheck.checker import check_targets
 from cosmecheck.discovery import discover
@@ -73,7 +76,7 @@ def test_the_environment_turns_the_fast_path_off(plain: None) -> None:
 def test_every_example_and_fixture_reports_the_same_either_way(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    options = CheckOptions(at=date(2019, 4, 1))
+    options = CheckOptions(at=date(2019, 4, 1), details=True)
     fast = _report(options)
     monkeypatch.setenv(PLAIN_ENV, "1")
     slow = _report(options)
@@ -81,6 +84,48 @@ def test_every_example_and_fixture_reports_the_same_either_way(
     assert fast.files == slow.files  # findings with their details, load errors, verdicts
     assert [f.status for f in fast.files].count(fast.files[0].status) < len(FILES)
     assert _rendered(fast) == _rendered(slow)
+    assert any(finding.detail for result in fast.files for finding in result.findings)
+
+
+def test_details_change_nothing_but_the_details() -> None:
+    detailed = _report(CheckOptions(at=date(2019, 4, 1), details=True))
+    plain = _report(CheckOptions(at=date(2019, 4, 1)))
+    findings = [f for result in plain.files for f in result.findings]
+    assert len(findings) > 20
+    assert not any(f.detail for f in findings)
+    assert list(plain.files) == [
+        replace(r, findings=tuple(replace(f, detail="") for f in r.findings))
+        for r in detailed.files
+    ]
+
+
+def test_every_shipped_check_names_its_place() -> None:
+    # So that no finding of the shipped packs needs jsonschema's error to say where it is.
+    assert [(rule_id, c.message) for rule_id, c in _checks(PACK) if c.at is None] == []
+
+
+@pytest.mark.skipif(
+    platform.python_implementation() != "CPython", reason="jsonschema-rs ships for CPython"
+)
+def test_a_run_with_findings_in_place_does_not_import_jsonschema() -> None:
+    code = (
+        "import sys\n"
+        "from cosmecheck import CheckOptions, check_paths\n"
+        f"report = check_paths([{str(EXAMPLES / 'norwegian-partner.yaml')!r}], CheckOptions())\n"
+        "assert report.files[0].findings, report\n"
+        "assert not any(f.detail for f in report.files[0].findings)\n"
+        "assert 'jsonschema' not in sys.modules, 'jsonschema was imported'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], env=cli_env(), check=True)
+
+
+def test_verbose_text_shows_the_schema_details(run_cli: Any) -> None:
+    path = str(EXAMPLES / "norwegian-partner.yaml")
+    plain = run_cli("check", path)
+    verbose = run_cli("check", "--verbose", path)
+    assert plain.exit_code == verbose.exit_code == 1
+    assert "schema: " not in plain.stdout
+    assert "    schema: True was expected\n" in verbose.stdout
 
 
 def test_every_rule_example_is_judged_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -151,6 +196,16 @@ def test_values_the_fast_path_cannot_take_are_judged_by_jsonschema(value: Any) -
 
     schema = {"type": ["object", "number"], "maximum": 10**12}
     assert Validator(schema).is_valid(value) is Draft202012Validator(schema).is_valid(value)
+
+
+@pytest.mark.parametrize("value", [float("nan"), float("-inf")])
+def test_a_fast_no_on_a_non_finite_number_is_left_to_jsonschema(value: float) -> None:
+    # jsonschema-rs takes NaN and the infinities for no number at all: it fails them here.
+    validator = Validator({"properties": {"a": {"items": {"type": "number"}}}})
+    instance = {"a": [1, value]}
+    assert validator.fast_verdict(instance) is None
+    assert validator.is_valid(instance)
+    assert validator.fast_verdict({"a": [1, "x"]}) is False
 
 
 def test_a_schema_the_fast_path_refuses_is_still_checked() -> None:

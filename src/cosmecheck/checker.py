@@ -100,7 +100,7 @@ class Checker:
             return FileResult(
                 name, call=call if isinstance(call, str) else None, load_errors=tuple(exc.problems)
             )
-        evaluation = evaluate(consortium, pack, self._now(pack))
+        evaluation = evaluate(consortium, pack, self._now(pack), details=self.options.details)
         findings = tuple(f for f in evaluation.findings if self._wanted(f.rule_id, pack.id))
         return FileResult(
             name,

@@ -189,6 +189,7 @@ def check(
         limits=Limits(max_bytes, max_nodes, max_depth, max_chars, max_partners),
         exclude=tuple(exclude or config.exclude),
         jobs=jobs or config.jobs or os.cpu_count() or 1,
+        details=verbose,  # the schema details that a verbose text report shows
     )
     format_name = output_format.value if output_format else config.format or "text"
     if format_name not in FORMATTERS:

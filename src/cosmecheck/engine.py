@@ -20,8 +20,6 @@ from cosmecheck.loader import Parsed
 from cosmecheck.model import Finding, Severity
 from cosmecheck.rulepacks import Check, Pack, Rule
 
-Failure = tuple[Check, list[Any]]
-
 
 @dataclass(frozen=True, slots=True)
 class Evaluation:
@@ -31,18 +29,11 @@ class Evaluation:
     findings: list[Finding]
 
 
-def judge(rule: Rule, instance: Any) -> list[Failure]:
+def judge(rule: Rule, instance: Any) -> list[Check]:
     """The checks of ``rule`` that ``instance`` fails (only the undetermined one, if it fails)."""
-    if rule.undetermined is not None:
-        errors = rule.undetermined.validator.errors(instance)
-        if errors:
-            return [(rule.undetermined, errors)]
-    failures = []
-    for check in rule.checks:
-        errors = check.validator.errors(instance)
-        if errors:
-            failures.append((check, errors))
-    return failures
+    if rule.undetermined is not None and not rule.undetermined.validator.is_valid(instance):
+        return [rule.undetermined]
+    return [check for check in rule.checks if not check.validator.is_valid(instance)]
 
 
 def outcome(rule: Rule, instance: Any) -> str:
@@ -50,11 +41,16 @@ def outcome(rule: Rule, instance: Any) -> str:
     failures = judge(rule, instance)
     if not failures:
         return "pass"
-    return "undetermined" if failures[0][0] is rule.undetermined else "fail"
+    return "undetermined" if failures[0] is rule.undetermined else "fail"
 
 
-def evaluate(consortium: Consortium, pack: Pack, now: datetime) -> Evaluation:
-    """Enrich the consortium with facts and run every rule of the pack."""
+def evaluate(
+    consortium: Consortium, pack: Pack, now: datetime, *, details: bool = False
+) -> Evaluation:
+    """Enrich the consortium with facts and run every rule of the pack.
+
+    With ``details``, each finding carries jsonschema's message for its failure.
+    """
     partners = [
         {**partner, "facts": partner_facts}
         for partner, partner_facts in zip(
@@ -80,16 +76,16 @@ def evaluate(consortium: Consortium, pack: Pack, now: datetime) -> Evaluation:
         name: _scenario(spec, document, pack)
         for name, spec in pack.meta.get("scenarios", {}).items()
     }
-    renderer = _Renderer(pack, document, consortium.parsed)
+    renderer = _Renderer(pack, document, consortium.parsed, details)
     findings = [
-        renderer.finding(rule, failure, partners[i], f"$.partners[{i}]")
+        renderer.finding(rule, check, partners[i], f"$.partners[{i}]")
         for i, results in enumerate(partner_failures)
-        for rule, failures in results
-        for failure in failures
+        for rule, failed in results
+        for check in failed
     ]
     document_rules = [r for r in pack.rules.values() if r.scope == "document"]
-    for rule, failures in _judge_all(pack, "document", document_rules, document):
-        findings += [renderer.finding(rule, f, document, "$") for f in failures]
+    for rule, failed in _judge_all(pack, "document", document_rules, document):
+        findings += [renderer.finding(rule, check, document, "$") for check in failed]
     return Evaluation(document, sorted(findings, key=Finding.sort_key))
 
 
@@ -100,8 +96,8 @@ def _judge_all(pack: Pack, scope: str, rules: list[Rule], instance: Any) -> list
     return [(rule, judge(rule, instance)) for rule in rules]
 
 
-def _fails(failures: list[Failure]) -> bool:
-    return any(check.severity is Severity.ERROR for check, _ in failures)
+def _fails(failures: list[Check]) -> bool:
+    return any(check.severity is Severity.ERROR for check in failures)
 
 
 def _scenario(spec: dict[str, Any], document: dict[str, Any], pack: Pack) -> dict[str, Any]:
@@ -139,9 +135,13 @@ def _and(items: list[str]) -> str:
 
 
 class _Renderer:
-    """Turns a failed check into a Finding with its message, path, line and partner."""
+    """Turns a failed check into a Finding with its message, path, line and partner.
 
-    def __init__(self, pack: Pack, document: dict[str, Any], parsed: Parsed) -> None:
+    jsonschema's errors are worked out only where they are used: for the place of a check that
+    names none (``at``), and for the details asked for.
+    """
+
+    def __init__(self, pack: Pack, document: dict[str, Any], parsed: Parsed, details: bool) -> None:
         self.context = {
             "params": pack.params,
             "call": document["facts"]["call"],
@@ -149,12 +149,10 @@ class _Renderer:
         }
         self.parsed = parsed
         self.partners = document["partners"]
+        self.details = details
 
-    def finding(self, rule: Rule, failure: Failure, instance: Any, base: str) -> Finding:
-        from jsonschema.exceptions import best_match
-
-        check, errors = failure
-        best = best_match(errors)
+    def finding(self, rule: Rule, check: Check, instance: Any, base: str) -> Finding:
+        best = _best_error(check, instance) if check.at is None or self.details else None
         path = _join(base, check.at or _user_path(best.json_path if best else "$"))
         line, column = self.parsed.locate(path) or (None, None)
         return Finding(
@@ -165,7 +163,7 @@ class _Renderer:
             line=line,
             column=column,
             partner=self._partner(path),
-            detail=best.message if best else "",
+            detail=best.message if best and self.details else "",
         )
 
     def _partner(self, path: str) -> str | None:
@@ -173,6 +171,16 @@ class _Renderer:
             return None
         index = int(path[len("$.partners[") :].split("]", 1)[0])
         return str(self.partners[index]["facts"]["name"])
+
+
+def _best_error(check: Check, instance: Any) -> Any:
+    """jsonschema's most relevant error of a failed check (None if it finds none)."""
+    errors = check.validator.errors(instance)
+    if not errors:
+        return None
+    from jsonschema.exceptions import best_match
+
+    return best_match(errors)
 
 
 def _user_path(json_path: str) -> str:

@@ -80,7 +80,7 @@ class Finding:
     line: int | None = None
     column: int | None = None
     partner: str | None = None
-    detail: str = ""
+    detail: str = ""  # jsonschema's message, where CheckOptions.details asks for it
 
     def __post_init__(self) -> None:
         _kept_once(self, ("rule_id", "message", "path", "detail"))
@@ -137,7 +137,8 @@ class CheckOptions:
     """Everything that shapes a check, independent of how it is invoked.
 
     ``at`` is the check time used where a file gives no submission time; a date or a time
-    without an offset is read in the call's time zone.
+    without an offset is read in the call's time zone. With ``details``, each finding carries
+    jsonschema's message for its failure (``Finding.detail``), which costs importing jsonschema.
     """
 
     call: str | None = None
@@ -149,6 +150,7 @@ class CheckOptions:
     limits: Limits = field(default_factory=Limits)
     exclude: tuple[str, ...] = ()
     jobs: int = 1
+    details: bool = False
 
 
 @pickled_by_fields

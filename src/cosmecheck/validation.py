@@ -1,13 +1,17 @@
-"""JSON Schema validation at two speeds: a compiled yes or no first, jsonschema's detail after.
+"""JSON Schema validation at two speeds: a compiled yes or no, and jsonschema's detail on demand.
 
 Most instances pass most schemas, and jsonschema-rs answers "valid?" some fifty times faster
-than jsonschema. So it answers first, and jsonschema runs only on an instance that fails, to
-give the detailed errors (``json_path``, ``best_match``) that findings and messages are made
-of. Where jsonschema-rs says no, jsonschema decides; so the two can only differ where
-jsonschema-rs passes what jsonschema fails. The tests look for that over every example,
-fixture and rule example and over generated instances. (One such case is known: it takes
-NaN for no number, so ``{"not": {"type": "number"}}`` passes NaN. The format refuses
-non-finite amounts before any rule runs, so rules never see one.)
+than jsonschema. So it gives the verdict, and jsonschema runs only where detailed errors
+(``json_path``, ``best_match``) are asked for: for a failing check that names no place of its
+own, or for the schema details of a verbose report. A run with findings thus need not import
+jsonschema at all. jsonschema also decides whatever jsonschema-rs cannot take (a date, a key
+that is no text), and an instance it fails that holds a non-finite number. The tests compare
+the two verdicts over every example, fixture and rule example and over generated instances.
+
+One difference is known: jsonschema-rs takes NaN and the infinities for no number at all, so
+it passes them where jsonschema does not (``{"not": {"type": "number"}}``, ``{"maximum": 5}``
+with infinity). The format refuses non-finite amounts before any rule runs, and amounts are
+its only numbers that may be fractions, so rules meet one only in an ``x-`` field.
 
 jsonschema-rs is optional: without it (no wheel for the platform), or with
 ``COSMECHECK_PLAIN_JSONSCHEMA=1`` set, jsonschema does everything. Patterns are matched in
@@ -17,6 +21,7 @@ jsonschema-rs. Nothing is ever fetched: references resolve inside the schema.
 
 from __future__ import annotations
 
+import math
 import os
 from typing import Any
 
@@ -68,24 +73,30 @@ class Validator:
         """Whether the compiled validator took this schema."""
         return self._fast is not None
 
+    def fast_verdict(self, instance: Any) -> bool | None:
+        """The compiled validator's verdict, or None where it has none to give."""
+        if self._fast is None:
+            return None
+        try:
+            valid = bool(self._fast.is_valid(instance))
+        except (ValueError, TypeError, OverflowError):  # a date, a key that is no text
+            return None
+        return None if not valid and _holds_non_finite(instance) else valid
+
     def passes_fast(self, instance: Any) -> bool:
         """True where the compiled validator says the instance is valid; False otherwise."""
-        try:
-            return self._fast is not None and bool(self._fast.is_valid(instance))
-        except (ValueError, TypeError, OverflowError):
-            return False
+        return self.fast_verdict(instance) is True
+
+    def is_valid(self, instance: Any) -> bool:
+        """Whether the instance meets the schema: the compiled verdict, else jsonschema's."""
+        verdict = self.fast_verdict(instance)
+        return self.detailed().is_valid(instance) if verdict is None else verdict
 
     def errors(self, instance: Any) -> list[Any]:
         """jsonschema's errors for the instance; none when it is valid."""
         if self.passes_fast(instance):
             return []
-        # Invalid, or a value it cannot convert (a date, a key that is no text): jsonschema
-        # decides.
         return list(self.detailed().iter_errors(instance))
-
-    def is_valid(self, instance: Any) -> bool:
-        """Whether the instance meets the schema."""
-        return not self.errors(instance)
 
     def detailed(self) -> Any:
         """The jsonschema validator, built on first use."""
@@ -99,6 +110,21 @@ class Validator:
 
                 self._detailed = Draft202012Validator(self.schema)
         return self._detailed
+
+
+def _holds_non_finite(instance: Any) -> bool:
+    """Whether NaN or an infinity is anywhere in the instance."""
+    pending = [instance]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                return True
+        elif isinstance(value, dict):
+            pending += value.values()
+        elif isinstance(value, list):
+            pending += value
+    return False
 
 
 def schema_problem(schema: Any) -> Any:
