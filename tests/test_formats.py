@@ -19,10 +19,12 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.cells import cell_len
 
 from conftest import EXAMPLES, MALFORMED, ROOT, Run
 from cosmecheck import __version__
-from cosmecheck.report import FORMATTERS
+from cosmecheck.model import FileResult, Finding, Report, Severity
+from cosmecheck.report import FORMATTERS, Style
 from cosmecheck.report.github import escape_data, escape_property
 from cosmecheck.rulepacks import Catalogue
 
@@ -477,3 +479,104 @@ def test_json_writer_writes_what_json_dumps_writes(value: Any) -> None:
     from cosmecheck.report.json import _dumps
 
     assert _dumps(value) == json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False)
+
+
+# --- The text report's table of many files ---------------------------------------------------
+
+
+def _batch(*rows: tuple[str, str | None, str | None, int]) -> Report:
+    """A report of files (path, acronym, call, error findings)."""
+    error = Finding("consortium-size", Severity.ERROR, "too few", "$.partners")
+    return Report(
+        tuple(
+            FileResult(path, call, acronym, (error,) * errors)
+            for path, acronym, call, errors in rows
+        )
+    )
+
+
+def _table(report: Report, width: int, color: bool = False) -> list[str]:
+    """The lines of the table in a text report (without the call line and the summary)."""
+    stream = io.StringIO()
+    FORMATTERS["text"](report, stream, Style(width=width, color=color))
+    return [
+        line for line in stream.getvalue().splitlines() if "━" in line or "│" in line or "┃" in line
+    ]
+
+
+def _columns(line: str) -> list[int]:
+    """Where the column separators of a table line stand, in terminal cells."""
+    return [cell_len(line[:i]) for i, char in enumerate(line) if char in "┃╇│"]
+
+
+TABLE = _batch(
+    ("proposals/2019/a-very-long-folder-name/recipe4mobility-consortium.yaml", "RECIPE", CALL, 0),
+    ("proposals/日本/クラスター連携提案書.yaml", "RECiPE4Mobility", CALL, 2),
+    ("short.yaml", None, None, 0),
+)
+
+
+@pytest.mark.parametrize("width", [80, 100, 200])
+def test_table_columns_line_up_and_fit_the_terminal(width: int) -> None:
+    lines = _table(TABLE, width)
+    assert lines[0].split() == [
+        "file",
+        "┃",
+        "acronym",
+        "┃",
+        "verdict",
+        "┃",
+        "errors",
+        "┃",
+        "warnings",
+    ]
+    assert len({tuple(_columns(line)) for line in lines}) == 1, "\n".join(lines)
+    assert max(map(cell_len, lines)) <= width
+    assert all(line == line.rstrip() for line in lines)
+
+
+def test_table_folds_long_paths_and_keeps_them_whole() -> None:
+    lines = _table(TABLE, 80)
+    files = [line.split(" │ ")[0].rstrip() for line in lines[2:]]
+    # Worst first: the file with errors, whose wide characters fold by terminal cells.
+    assert files[0].startswith("proposals/日本")
+    assert "".join(files[:2]) == TABLE.files[1].path
+    assert "".join(files[2:5]) == TABLE.files[0].path
+    assert cell_len(files[2]) == _columns(lines[0])[0] - 1  # the column's whole width
+    assert files[5:] == ["short.yaml"]
+    assert [line.split(" │ ")[1].strip() for line in lines[2:]] == [
+        "RECiPE4Mobi…",
+        "",
+        "RECIPE",
+        "",
+        "",
+        "",
+    ]
+
+
+def test_table_cuts_a_long_acronym_only_on_a_narrow_terminal() -> None:
+    assert "RECiPE4Mobi…" in "\n".join(_table(TABLE, 80))
+    assert "RECiPE4Mobility" in "\n".join(_table(TABLE, 200))
+
+
+def test_table_keeps_every_column_on_a_very_narrow_terminal() -> None:
+    lines = _table(TABLE, 40)
+    assert lines[0].split()[-1] == "warnings"
+    row = next(line for line in lines if line.startswith("short.yaml"))
+    assert row.split(" │ ")[-2:] == ["     0", "       0"]
+    assert len({tuple(_columns(line)) for line in lines}) == 1
+
+
+def test_table_shows_the_call_column_only_for_several_calls() -> None:
+    other = _batch(("a.yaml", "A", CALL, 0), ("b.yaml", "B", "COS-OTHER-2020", 1))
+    assert "call" in _table(other, 120)[0].split()
+    assert "call" not in _table(TABLE, 120)[0].split()
+
+
+def test_table_colours_the_header_and_verdicts() -> None:
+    lines = _table(TABLE, 100, color=True)
+    assert "\x1b[1mfile" in lines[0]
+    assert "\x1b[1;31m✘ INELIGIBLE" in "\n".join(lines)
+    assert "\x1b[1;32m✔ ELIGIBLE" in "\n".join(lines)
+    plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
+    assert plain == _table(TABLE, 100)

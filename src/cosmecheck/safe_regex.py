@@ -13,8 +13,6 @@ import functools
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import re2  # type: ignore[import-untyped]  # no stubs published
-
 from cosmecheck.errors import RulePackError
 
 # jsonschema matches these with Python's re internally, so a pack may not use them.
@@ -24,6 +22,8 @@ REFUSED_KEYWORDS = {"patternProperties": "use propertyNames with a pattern inste
 @functools.cache
 def compiled(pattern: str) -> Any:
     """A pattern compiled by RE2; RulePackError if RE2 refuses it."""
+    import re2  # type: ignore[import-untyped]  # no stubs published; only packs with patterns
+
     options = re2.Options()
     options.log_errors = False  # the error is reported as a RulePackError, not on stderr
     try:

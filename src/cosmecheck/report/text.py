@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import textwrap
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TextIO
 
+from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.console import Console
-from rich.table import Table
+from rich.segment import Segment, Segments
+from rich.style import Style as RichStyle
 from rich.text import Text
 
 from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Severity, Status, place
@@ -158,32 +160,111 @@ def render_table(console: Console, report: Report) -> None:
     """One row per file, the worst first: path, acronym, call, verdict, errors, warnings.
 
     The call column is left out when every file is for the same call (the summary says it).
+    The table is laid out here rather than by rich's Table, which measures and renders each
+    cell on its own: some 0.4 ms a row, 4 s for a folder of 10,000 files.
     """
     calls = {r.call for r in report.files if r.call}
-    table = Table(show_edge=False, header_style="bold", pad_edge=False)
-    longest = max(len(r.path) for r in report.files)
-    table.add_column("file", overflow="fold", min_width=min(longest, 28))
+    rows = sorted(report.files, key=_worst_first)
     narrow = console.width < 120  # keep every column visible on an 80-column terminal
-    table.add_column("acronym", overflow="ellipsis", no_wrap=True, max_width=12 if narrow else None)
-    if len(calls) > 1:
-        table.add_column("call", overflow="fold")
-    table.add_column("verdict", no_wrap=True)
-    table.add_column("errors", justify="right", min_width=6)
-    table.add_column("warnings", justify="right", min_width=8)
-    for result in sorted(report.files, key=_worst_first):
-        label, colour = STATUS_STYLE[result.status]
-        cells: list[str | Text] = [result.path, result.acronym or ""]
-        if len(calls) > 1:
-            cells.append(result.call or "")
-        cells += [
-            Text(label, style=colour),
-            str(result.errors),
-            str(result.count(Severity.WARNING)),
-        ]
-        table.add_row(*cells)
-    console.print(table)
+    columns = [
+        _Column("file", [r.path for r in rows], fold=True),
+        _Column("acronym", [r.acronym or "" for r in rows], most=12 if narrow else None),
+        *([_Column("call", [r.call or "" for r in rows], fold=True)] if len(calls) > 1 else []),
+        _Column("verdict", [STATUS_STYLE[r.status][0] for r in rows]),
+        _Column("errors", [str(r.errors) for r in rows], right=True),
+        _Column("warnings", [str(r.count(Severity.WARNING)) for r in rows], right=True),
+    ]
+    _fit(columns, console.width)
+    bold = dict.fromkeys(range(len(columns)), _STYLES["bold"])
+    segments = _segments([c.padded(c.header)[0] for c in columns], " ┃ ", bold)
+    rule = "╇".join("━" * (c.width + 2) for c in columns)[1:-1]
+    segments.append(Segment(rule + "\n"))
+    verdict = next(i for i, c in enumerate(columns) if c.header == "verdict")
+    for index, result in enumerate(rows):
+        colour = {verdict: _STYLES[STATUS_STYLE[result.status][1]]}
+        cells = [column.padded(column.cells[index]) for column in columns]
+        for number in range(max(map(len, cells))):
+            line = [
+                lines[number] if number < len(lines) else " " * column.width
+                for column, lines in zip(columns, cells, strict=True)
+            ]
+            segments += _segments(line, " │ ", colour)
+    console.print(Segments(segments), crop=False)
     if len(calls) == 1:
         console.print(Text(f"call: {calls.pop()}", style="dim"))
+
+
+@dataclass(slots=True)
+class _Column:
+    """A column of the batch table: its cells, and how they give way to a narrow terminal."""
+
+    header: str
+    cells: list[str]
+    fold: bool = False  # folded onto more lines where the terminal is too narrow
+    right: bool = False
+    most: int | None = None  # cells cut short with an ellipsis beyond this width
+    width: int = 0
+    least: int = 0
+
+    def __post_init__(self) -> None:
+        longest = max(map(cell_len, self.cells), default=0)
+        self.width = max(cell_len(self.header), longest)
+        if self.most is not None:
+            self.width = max(cell_len(self.header), min(self.width, self.most))
+        self.least = max(cell_len(self.header), min(longest, 28)) if self.fold else self.width
+
+    def padded(self, text: str) -> list[str]:
+        """The cell's lines, each padded to the column's width."""
+        size = cell_len(text)
+        if size <= self.width:
+            lines = [text]
+        elif self.fold:
+            lines = chop_cells(text, self.width)
+        else:
+            lines = [set_cell_size(text, self.width - 1) + "…"]
+        if len(lines) > 1 or size != self.width:
+            return [self._pad(line) for line in lines]
+        return lines
+
+    def _pad(self, text: str) -> str:
+        pad = " " * (self.width - cell_len(text))
+        return pad + text if self.right else text + pad
+
+
+def _fit(columns: list[_Column], width: int) -> None:
+    """Narrow the folded columns, first to last, while the table is wider than the terminal.
+
+    A table that cannot fit even then runs past the edge: it is never cut short.
+    """
+    excess = sum(c.width for c in columns) + 3 * (len(columns) - 1) - width
+    for column in columns:
+        if excess <= 0:
+            return
+        cut = min(excess, column.width - column.least)
+        column.width -= cut
+        excess -= cut
+
+
+def _segments(cells: list[str], separator: str, styles: dict[int, RichStyle]) -> list[Segment]:
+    """One line of the table without trailing spaces: cells joined, some of them styled."""
+    text = separator.join(cells).rstrip()
+    segments = []
+    start = offset = 0
+    for index, cell in enumerate(cells):
+        offset += len(separator) if index else 0
+        style = styles.get(index)
+        if style is not None and offset < len(text):
+            end = min(offset + len(cell), len(text))
+            if start < offset:
+                segments.append(Segment(text[start:offset]))
+            segments.append(Segment(text[offset:end], style))
+            start = end
+        offset += len(cell)
+    segments.append(Segment(text[start:] + "\n"))
+    return segments
+
+
+_STYLES = {name: RichStyle.parse(name) for name in ("bold", *(c for _, c in STATUS_STYLE.values()))}
 
 
 _STATUS_RANK = {Status.ERROR: 0, Status.INELIGIBLE: 1, Status.ELIGIBLE: 2, Status.SKIPPED: 3}
