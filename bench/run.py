@@ -11,8 +11,9 @@ take turns, so that a machine whose speed drifts moves them alike:
 
 - one-file cold runs of `cosmecheck check` (an eligible and an ineligible file),
   `cosmecheck --version` and `--help`, against `python -c pass` and check-jsonschema;
-- batches with --jobs 1 and --jobs 2, against the parse floor (the same files only read and
-  parsed with yaml.CSafeLoader, with the same number of worker processes);
+- batches with --jobs 1 and --jobs 2 (JSON report), against the parse floor (the same files
+  only read and parsed with yaml.CSafeLoader, with the same number of worker processes), and
+  the default text report, a table of every file, against the JSON report;
 - check-jsonschema on the same files against `cosmecheck schema`, when it is installed
   (`pip install check-jsonschema`);
 - the peak memory (largest resident set of any one process) of each run;
@@ -391,6 +392,8 @@ def batches(
                 str(folder),
                 str(jobs),
             ]
+        # What a consultant at a terminal gets by default: the table of every file.
+        commands["cosmecheck --jobs 2, text report"] = commands["cosmecheck --jobs 2"][:-2]
         # Small batches take a fraction of a second: more runs steady their medians.
         figures = bench.measure(commands, bench.repeat if size > 1000 else max(bench.repeat, 9))
         seconds = {jobs: figures[f"cosmecheck --jobs {jobs}"][0] for jobs in (1, 2)}
@@ -403,6 +406,10 @@ def batches(
                 value,
                 at_most=1.5 if jobs == 2 and size >= 10_000 else None,
             )
+        bench.ratio(
+            f"{size:,} files, --jobs 2, text report / JSON report",
+            figures["cosmecheck --jobs 2, text report"][0] / seconds[2],
+        )
         # Below batch.IN_PROCESS_BELOW files both run in one process, the same work: "never
         # slower" then allows the 5 % by which two medians of the same work differ here.
         bench.ratio(
