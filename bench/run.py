@@ -406,6 +406,11 @@ def batches(
                 value,
                 at_most=1.5 if jobs == 2 and size >= 10_000 else None,
             )
+        # What two processes give on this machine at this size, with next to no start-up.
+        bench.ratio(
+            f"{size:,} files, parse floor's own speed-up",
+            figures["parse floor, 1 process(es)"][0] / figures["parse floor, 2 process(es)"][0],
+        )
         bench.ratio(
             f"{size:,} files, --jobs 2, text report / JSON report",
             figures["cosmecheck --jobs 2, text report"][0] / seconds[2],

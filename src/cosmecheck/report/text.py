@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TextIO
+from typing import Any, TextIO, TypeVar
 
 from rich.cells import cell_len, chop_cells, set_cell_size
 from rich.console import Console
@@ -12,7 +13,16 @@ from rich.segment import Segment, Segments
 from rich.style import Style as RichStyle
 from rich.text import Text
 
-from cosmecheck.model import FileResult, Finding, Report, RuleInfo, Severity, Status, place
+from cosmecheck.model import (
+    FileResult,
+    Finding,
+    LoadProblem,
+    Report,
+    RuleInfo,
+    Severity,
+    Status,
+    place,
+)
 from cosmecheck.report import Style, clean
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
@@ -56,23 +66,45 @@ def render(report: Report, stream: TextIO, style: Style) -> None:
 
 
 def cleaned(report: Report) -> Report:
-    """The report with every text that comes from a file made safe for a terminal."""
+    """The report with every text that comes from a file made safe for a terminal.
+
+    What has nothing to escape is kept as it is, not copied: a batch's report may hold
+    thousands of results.
+    """
 
     def finding(item: Finding) -> Finding:
-        partner = clean(item.partner) if item.partner else None
-        return replace(item, message=clean(item.message), partner=partner, path=clean(item.path))
+        partner = clean(item.partner) if item.partner else item.partner
+        return _with(item, message=clean(item.message), partner=partner, path=clean(item.path))
+
+    def problem(item: LoadProblem) -> LoadProblem:
+        return _with(item, message=clean(item.message))
 
     def result(item: FileResult) -> FileResult:
-        return replace(
+        return _with(
             item,
             path=clean(item.path),
-            acronym=clean(item.acronym) if item.acronym else None,
-            call=clean(item.call) if item.call else None,
-            findings=tuple(finding(f) for f in item.findings),
-            load_errors=tuple(replace(p, message=clean(p.message)) for p in item.load_errors),
+            acronym=clean(item.acronym) if item.acronym else item.acronym,
+            call=clean(item.call) if item.call else item.call,
+            findings=_each(finding, item.findings),
+            load_errors=_each(problem, item.load_errors),
         )
 
-    return replace(report, files=tuple(result(f) for f in report.files))
+    return _with(report, files=_each(result, report.files))
+
+
+_Item = TypeVar("_Item")
+
+
+def _with(item: _Item, **values: Any) -> _Item:
+    """The item with these field values; the item itself where none differs."""
+    changed = {name: v for name, v in values.items() if v is not getattr(item, name)}
+    return replace(item, **changed) if changed else item  # type: ignore[type-var]
+
+
+def _each(change: Callable[[_Item], _Item], items: tuple[_Item, ...]) -> tuple[_Item, ...]:
+    """Each item changed; the tuple itself where no item changes."""
+    new = tuple(change(item) for item in items)
+    return items if all(a is b for a, b in zip(new, items, strict=True)) else new
 
 
 def render_file(console: Console, result: FileResult, report: Report, style: Style) -> None:
@@ -189,6 +221,9 @@ def render_table(console: Console, report: Report) -> None:
                 for column, lines in zip(columns, cells, strict=True)
             ]
             segments += _segments(line, " │ ", colour)
+        if len(segments) >= 3000:  # written as it goes: a big batch's table is never held whole
+            console.print(Segments(segments), crop=False)
+            segments = []
     console.print(Segments(segments), crop=False)
     if len(calls) == 1:
         console.print(Text(f"call: {calls.pop()}", style="dim"))
