@@ -580,3 +580,13 @@ def test_table_colours_the_header_and_verdicts() -> None:
     assert "\x1b[1;32m✔ ELIGIBLE" in "\n".join(lines)
     plain = [re.sub(r"\x1b\[[0-9;]*m", "", line) for line in lines]
     assert plain == _table(TABLE, 100)
+
+
+def test_a_long_table_is_written_whole_and_in_order() -> None:
+    # Written in blocks as it goes: no row may be lost or repeated where one block ends.
+    report = _batch(*((f"folder/file-{n:04d}.yaml", f"A{n}", CALL, n % 3) for n in range(2500)))
+    lines = _table(report, 100)
+    names = [line.split(" │ ")[0].strip() for line in lines[2:]]
+    expected = sorted(report.files, key=lambda r: (-r.errors, r.path))
+    assert names == [r.path for r in expected]
+    assert len({tuple(_columns(line)) for line in lines}) == 1
