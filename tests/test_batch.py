@@ -53,7 +53,7 @@ jobs:
       - uses: actions/checkout@v4
 """
 
-MANY = 210  # files in the parallel batch: above batch.IN_PROCESS_BELOW
+MANY = 150  # files in the parallel batch: above batch.IN_PROCESS_BELOW
 BIG = 4000  # files in the batch that Ctrl-C interrupts (a second into a run of several)
 SUMMARY = re.compile(r"^(\d+) files?: ")
 

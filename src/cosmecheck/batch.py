@@ -20,9 +20,9 @@ from cosmecheck.errors import CosmecheckError
 from cosmecheck.model import CheckOptions, FileResult
 
 # Below this many files, starting workers costs more than it saves, or saves too little to
-# show through the noise of a busy machine: bench/run.py measured them even at about 100 files
-# on 2 cores and some 10 % ahead from 200 (COSMECHECK_WORKERS_FROM moves it there).
-IN_PROCESS_BELOW = 200
+# show through the noise of a busy machine: bench/run.py measured them even at about 64 files
+# on 2 cores, 8 % ahead at 96 and some 10 % from 128 (COSMECHECK_WORKERS_FROM moves it there).
+IN_PROCESS_BELOW = 128
 
 _worker: Checker | None = None
 
