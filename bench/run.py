@@ -1,6 +1,6 @@
 """Benchmark cosmecheck: reproducible figures that anyone can rerun.
 
-    python bench/run.py                          # 100, 1,000 and 10,000 files (about 12 minutes
+    python bench/run.py                          # 100, 1,000 and 10,000 files (about 13 minutes
                                                  # with check-jsonschema installed, 8 without)
     python bench/run.py --sizes 100,1000 --repeat 1 --peer-max 1000   # a quicker look
 
