@@ -61,8 +61,8 @@ def evaluate(
     partner_failures = [_judge_all(pack, "partner", partner_rules, p) for p in partners]
     decisive = set(pack.meta.get("partner_eligibility", []))
     for partner, results in zip(partners, partner_failures, strict=True):
-        failed = [r.id for r, fs in results if r.id in decisive and _fails(fs)]
-        partner["facts"].update(eligible=not failed, failed_rules=failed)
+        failed_rules = [r.id for r, fs in results if r.id in decisive and _fails(fs)]
+        partner["facts"].update(eligible=not failed_rules, failed_rules=failed_rules)
     document = {**consortium.doc, "partners": partners}
     document["facts"] = {
         "call": deadline.call_facts(pack),
@@ -89,8 +89,10 @@ def evaluate(
     return Evaluation(document, sorted(findings, key=Finding.sort_key))
 
 
-def _judge_all(pack: Pack, scope: str, rules: list[Rule], instance: Any) -> list[tuple[Rule, Any]]:
-    """Each rule of a scope with its failures on the instance, after one check of them all."""
+def _judge_all(
+    pack: Pack, scope: str, rules: list[Rule], instance: Any
+) -> list[tuple[Rule, list[Check]]]:
+    """Each rule of a scope with the checks the instance fails, after one check of them all."""
     if pack.passes_all(scope, instance):
         return [(rule, []) for rule in rules]
     return [(rule, judge(rule, instance)) for rule in rules]
