@@ -250,16 +250,13 @@ class _Column:
 
     def padded(self, text: str) -> list[str]:
         """The cell's lines, each padded to the column's width."""
-        size = cell_len(text)
-        if size <= self.width:
+        if cell_len(text) <= self.width:
             lines = [text]
         elif self.fold:
             lines = chop_cells(text, self.width)
         else:
             lines = [set_cell_size(text, self.width - 1) + "…"]
-        if len(lines) > 1 or size != self.width:
-            return [self._pad(line) for line in lines]
-        return lines
+        return [self._pad(line) for line in lines]
 
     def _pad(self, text: str) -> str:
         pad = " " * (self.width - cell_len(text))
