@@ -22,7 +22,7 @@ from cosmecheck.loader import Parsed, child_path
 from cosmecheck.model import LoadProblem
 from cosmecheck.tables import nuts_country
 from cosmecheck.times import Submission, parse_time
-from cosmecheck.validation import Validator, fast_available
+from cosmecheck.validation import shared
 
 FORMAT_VERSION = 1
 MAX_AMOUNT = 10**12  # a trillion euro: anything larger is a typing mistake
@@ -73,11 +73,6 @@ def schema() -> dict[str, Any]:
     )
     loaded: dict[str, Any] = json.loads(text)
     return loaded
-
-
-@functools.cache
-def _validator(fast: bool) -> Validator:
-    return Validator(schema())
 
 
 def read(parsed: Parsed, max_partners: int = 1_000) -> Consortium:
@@ -176,7 +171,7 @@ class _Reader:
             raise LoadError(self.problems)
 
     def check_structure(self) -> None:
-        for error in _validator(fast_available()).errors(self.data):
+        for error in shared("consortium format", schema).errors(self.data):
             self._explain(error)
 
     def _explain(self, error: Any) -> None:

@@ -21,7 +21,7 @@ from cosmecheck.errors import LoadError, RulePackError, UsageError
 from cosmecheck.loader import load_path
 from cosmecheck.model import Severity, place
 from cosmecheck.tables import Tables
-from cosmecheck.validation import Validator, fast_available, schema_problem
+from cosmecheck.validation import Validator, schema_problem, shared
 
 PACK_FILE = "pack.yaml"
 SCOPES = ("partner", "document")
@@ -106,11 +106,6 @@ def _meta_schema(name: str) -> dict[str, Any]:
     return loaded
 
 
-@functools.cache
-def _meta_validator(name: str, fast: bool) -> Validator:
-    return Validator(_meta_schema(name))
-
-
 def _read_yaml(path: Path) -> Any:
     try:
         return load_path(path).data
@@ -121,7 +116,7 @@ def _read_yaml(path: Path) -> Any:
 
 
 def _validate(data: Any, schema_name: str, path: Path) -> None:
-    errors = _meta_validator(schema_name, fast_available()).errors(data)
+    errors = shared(("meta-schema", schema_name), lambda: _meta_schema(schema_name)).errors(data)
     if errors:
         from jsonschema.exceptions import best_match
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable, Hashable
 from typing import Any
 
 PLAIN_ENV = "COSMECHECK_PLAIN_JSONSCHEMA"
@@ -110,6 +111,22 @@ class Validator:
 
                 self._detailed = Draft202012Validator(self.schema)
         return self._detailed
+
+
+# Validators of the schemas that never change in a run (the format's, the meta-schemas).
+_SHARED: dict[tuple[Hashable, bool], Validator] = {}
+
+
+def shared(key: Hashable, schema: Callable[[], Any]) -> Validator:
+    """The validator of the fixed schema ``schema()`` names as ``key``, compiled once.
+
+    Compiled again where ``COSMECHECK_PLAIN_JSONSCHEMA`` has changed since, as it does in tests.
+    """
+    index = (key, fast_available())
+    validator = _SHARED.get(index)
+    if validator is None:
+        validator = _SHARED[index] = Validator(schema())
+    return validator
 
 
 def _holds_non_finite(instance: Any) -> bool:
