@@ -5,6 +5,7 @@ batch, and Ctrl-C.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import pty
@@ -28,8 +29,10 @@ from cosmecheck import batch, check_paths
 from cosmecheck import checker as checker_module
 from cosmecheck.checker import Checker, check_targets
 from cosmecheck.discovery import discover
-from cosmecheck.model import CheckOptions, Report
+from cosmecheck.model import CheckOptions, FileResult, Report, Severity
+from cosmecheck.report import FORMATTERS, Style
 from cosmecheck.report.json import document
+from cosmecheck.report.text import summary_line
 
 RunCli = Callable[..., Run]
 
@@ -902,6 +905,26 @@ def test_interrupted_run_keeps_the_previous_reports(
     assert (out / "report.json").read_text("utf-8") == OLD_JSON
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+def test_an_interrupted_run_keeps_reports_written_as_it_went(big: Path) -> None:
+    out = big.parent / "streamed-reports"
+    out.mkdir()
+    (out / "report.json").write_text(OLD_JSON, "utf-8")
+    (out / "report.csv").write_text("old,csv\n", "utf-8")
+    code, stdout, stderr, _, _ = _interrupt(
+        big, "-f", "json", "-o", out / "report.json", "--report", f"csv={out / 'report.csv'}",
+        cwd=big.parent, jobs=2,
+    )  # fmt: skip
+    _no_traceback(stdout, stderr)
+    assert code == 130
+    match = SUMMARY.match(stdout.splitlines()[-1])  # standard output has what was checked
+    assert match, stdout
+    assert stderr.splitlines() == [f"cosmecheck: interrupted after {match.group(1)} of {BIG} files"]
+    assert (out / "report.json").read_text("utf-8") == OLD_JSON
+    assert (out / "report.csv").read_text("utf-8") == "old,csv\n"
+    assert sorted(p.name for p in out.iterdir()) == ["report.csv", "report.json"]
+
+
 # --------------------------------------------------------------------------------------------
 # --report, and runs with nothing to check
 
@@ -917,6 +940,156 @@ def test_report_writes_json_while_text_goes_to_stdout(run_cli: RunCli, tmp_path:
         == run_cli("check", LATE, THREE, "--format", "json").json()
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+@pytest.mark.parametrize("missing", ["-o", "--report"], ids=["output", "report"])
+@pytest.mark.parametrize("streamed", [False, True], ids=["kept", "streamed"])
+def test_a_report_that_cannot_be_written_is_a_usage_error(
+    run_cli: RunCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, missing: str, streamed: bool
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    name = "json" if streamed else "junit"
+    if missing == "-o":
+        args = ["-f", name, "-o", "missing/report", "--report", "csv=ok.csv"]
+    else:
+        args = ["-f", "csv", "-o", "ok.csv", "--report", f"{name}=missing/report"]
+    run = run_cli("check", RECIPE, LATE, *args)
+    assert run.exit_code == 2
+    assert (
+        run.stderr == "cosmecheck: error: cannot write missing/report: No such file or directory\n"
+    )
+    if streamed:  # found before the first file is checked: the run stops there
+        assert list(tmp_path.iterdir()) == []
+        return
+    # found when the reports are written: the others are still written
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ok.csv"]
+    rows = (tmp_path / "ok.csv").read_text("utf-8").splitlines()
+    assert [row.split(",")[3] for row in rows] == ["status", "eligible", "ineligible"]
+
+
+def _rendered(report: Report, name: str) -> str:
+    stream = io.StringIO()
+    FORMATTERS[name](report, stream, Style())
+    return stream.getvalue()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_reports_written_as_the_run_goes_are_the_whole_reports(many: Path, jobs: int) -> None:
+    """JSON, CSV and GitHub annotations are written file by file, byte for byte as from a
+    report that keeps every result."""
+    reports = many.parent / f"streamed-{jobs}"
+    reports.mkdir()
+    csv_file, github_file = reports / "report.csv", reports / "report.txt"
+    proc = _cosmecheck(
+        "check", "many", "-f", "json", "-j", jobs,
+        "--report", f"csv={csv_file}", "--report", f"github={github_file}",
+        cwd=many.parent,
+    )  # fmt: skip
+    assert proc.returncode == 1, proc.stderr.decode()
+    assert proc.stderr == b""
+    previous = Path.cwd()
+    os.chdir(many.parent)
+    try:
+        whole = check_paths(["many"], CheckOptions(jobs=1))
+    finally:
+        os.chdir(previous)
+    assert len(whole.files) == MANY
+    assert proc.stdout.decode("utf-8") == _rendered(whole, "json")
+    assert csv_file.read_text("utf-8") == _rendered(whole, "csv")
+    assert github_file.read_text("utf-8") == _rendered(whole, "github")
+    assert sorted(p.name for p in reports.iterdir()) == ["report.csv", "report.txt"]
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_results_passed_on_are_not_kept(many: Path, jobs: int) -> None:
+    whole = check_paths([str(many)], CheckOptions(jobs=1))
+    passed: list[FileResult] = []
+    targets = discover([str(many)], ())
+    report = check_targets(targets, CheckOptions(jobs=jobs), on_result=passed.append)
+    assert report.files == ()
+    assert tuple(passed) == whole.files
+    assert report.summary() == whole.summary()
+    assert report.tally == whole.tally
+    assert report.rules == whole.rules
+    assert report.exit_code() == whole.exit_code() == 1
+    assert report.exit_code(Severity.ERROR) == whole.exit_code(Severity.ERROR)
+    assert summary_line(report).plain == summary_line(whole).plain
+
+
+def test_a_json_report_arrives_while_the_run_goes_on(big: Path) -> None:
+    """Results are written as they come, not kept to the end: memory stays flat in a batch."""
+    started = time.monotonic()
+    proc = subprocess.Popen(
+        _command("check", "big", "-f", "json", "-j", 1),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        cwd=big.parent,
+        env=cli_env(),
+    )
+    assert proc.stdout is not None
+    head = [proc.stdout.readline() for _ in range(4)]
+    first_entry = time.monotonic() - started
+    assert head[2:] == [b'  "files": [\n', b"    {\n"]
+    rest = proc.stdout.read()  # not communicate(): it would skip what readline buffered
+    proc.stdout.close()
+    proc.wait(timeout=60)
+    whole_run = time.monotonic() - started
+    assert json.loads(b"".join(head) + rest)["summary"]["files"] == BIG
+    # The first entry comes with the first files, long before the run checked them all.
+    assert first_entry < whole_run / 3, (first_entry, whole_run)
+
+
+def test_a_reader_leaving_standard_output_early_costs_no_report_file(many: Path) -> None:
+    target = many.parent / "left-early.csv"
+    proc = subprocess.Popen(
+        _command("check", "many", "-f", "json", "-j", 1, "--report", f"csv={target}"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=many.parent,
+        env=cli_env(),
+    )
+    assert proc.stdout is not None
+    assert proc.stdout.read(100).startswith(b'{\n  "cosmecheck": ')
+    proc.stdout.close()  # as `| head` does: the rest of the JSON report has nowhere to go
+    _, stderr = proc.communicate(timeout=60)
+    _no_traceback(stderr.decode("utf-8"))
+    assert proc.returncode != 0
+    whole = check_paths([str(many)], CheckOptions(jobs=1))
+    rows = target.read_text("utf-8").splitlines()
+    assert len(rows) == 1 + MANY
+    assert rows == _rendered(whole, "csv").replace(str(many), "many").splitlines()
+    assert not list(many.parent.glob(".left-early.csv.*"))
+
+
+@pytest.mark.skipif(not hasattr(os, "setpgid"), reason="POSIX resource limits")
+def test_a_report_file_that_fails_midway_keeps_the_old_one_and_the_run_goes_on(
+    many: Path,
+) -> None:
+    import resource
+
+    target = many.parent / "too-large.json"
+    target.write_text(OLD_JSON, "utf-8")
+
+    def small_files() -> None:  # in the child: files stop growing at 20 KB (EFBIG)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (20_000, 20_000))
+
+    proc = subprocess.run(
+        _command("check", "many", "-f", "csv", "-j", 2, "--report", f"json={target}"),
+        capture_output=True,
+        cwd=many.parent,
+        env=cli_env(PYTHONDONTWRITEBYTECODE="1"),
+        preexec_fn=small_files,
+        timeout=60,
+        check=False,
+    )
+    stderr = proc.stderr.decode("utf-8")
+    _no_traceback(stderr)
+    assert proc.returncode == 2, stderr
+    assert stderr == f"cosmecheck: error: cannot write {target}: File too large\n"
+    # Standard output (a pipe, which the limit does not touch) has the whole CSV report.
+    assert len(proc.stdout.decode("utf-8").splitlines()) == 1 + MANY
+    assert target.read_text("utf-8") == OLD_JSON
+    assert not list(many.parent.glob(".too-large.json.*"))
 
 
 @pytest.mark.parametrize("value", ["nope=x", "json", "json=", "=report.json"])

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from cosmecheck.checker import Checker, Progress
 from cosmecheck.discovery import Target
@@ -39,33 +39,43 @@ def _check_chunk(targets: Sequence[Target]) -> list[FileResult]:
 
 
 def run(
-    checker: Checker, targets: Sequence[Target], jobs: int, progress: Progress | None = None
-) -> tuple[list[FileResult], bool]:
-    """The results of every target in order, and whether Ctrl-C cut the run short."""
+    checker: Checker,
+    targets: Sequence[Target],
+    jobs: int,
+    take: Callable[[FileResult], None],
+    progress: Progress | None = None,
+) -> bool:
+    """Pass the result of every target to ``take``, in order; whether Ctrl-C cut the run short."""
     on_progress = progress or (lambda done: None)
     threshold = int(os.environ.get("COSMECHECK_WORKERS_FROM") or IN_PROCESS_BELOW)
     parallel = jobs > 1 and len(targets) >= threshold
     if not parallel or any(t.path is None for t in targets):
-        return _in_process(checker, targets, on_progress)
-    return _in_workers(checker, targets, jobs, on_progress)
+        return _in_process(checker, targets, take, on_progress)
+    return _in_workers(checker, targets, jobs, take, on_progress)
 
 
 def _in_process(
-    checker: Checker, targets: Sequence[Target], progress: Progress
-) -> tuple[list[FileResult], bool]:
-    results: list[FileResult] = []
+    checker: Checker,
+    targets: Sequence[Target],
+    take: Callable[[FileResult], None],
+    progress: Progress,
+) -> bool:
     try:
         for target in targets:
-            results.append(checker.check_target(target))
+            take(checker.check_target(target))
             progress(1)
     except KeyboardInterrupt:
-        return results, True
-    return results, False
+        return True
+    return False
 
 
 def _in_workers(
-    checker: Checker, targets: Sequence[Target], jobs: int, progress: Progress
-) -> tuple[list[FileResult], bool]:
+    checker: Checker,
+    targets: Sequence[Target],
+    jobs: int,
+    take: Callable[[FileResult], None],
+    progress: Progress,
+) -> bool:
     # Here, not at the top: a run of one file or a small batch never needs them.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -73,7 +83,6 @@ def _in_workers(
 
     size = max(1, min(32, len(targets) // (jobs * 8)))
     chunks = [list(targets[i : i + size]) for i in range(0, len(targets), size)]
-    results: list[FileResult] = []
     inherited = None
     if multiprocessing.get_start_method() == "fork":  # workers share this process's memory
         checker.load_packs()
@@ -85,17 +94,21 @@ def _in_workers(
     )
     try:
         for chunk in executor.map(_check_chunk, chunks):
-            results += chunk
+            for result in chunk:
+                take(result)
             progress(len(chunk))
     except KeyboardInterrupt:
         # Workers ignore Ctrl-C; the chunks not started are dropped, the few under way end.
         executor.shutdown(wait=True, cancel_futures=True)
-        return results, True
+        return True
     except BrokenProcessPool:
         executor.shutdown(wait=True, cancel_futures=True)
         raise CosmecheckError(
             "a worker process stopped unexpectedly (out of memory?); "
             "run again with --jobs 1 to check the files in one process"
         ) from None
+    except BaseException:
+        executor.shutdown(wait=True, cancel_futures=True)  # no worker outlives a failed run
+        raise
     executor.shutdown()
-    return results, False
+    return False

@@ -26,6 +26,7 @@ from cosmecheck.model import (
     Report,
     RuleInfo,
     Severity,
+    Tally,
 )
 from cosmecheck.rulepacks import Catalogue, Pack
 
@@ -176,32 +177,56 @@ def _looks_like_consortium(data: Any) -> bool:
 
 
 def check_paths(
-    paths: Iterable[str], options: CheckOptions | None = None, progress: Progress | None = None
+    paths: Iterable[str],
+    options: CheckOptions | None = None,
+    progress: Progress | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
 ) -> Report:
     """Check every file the paths name (files, folders, globs, "-" for standard input).
 
     Returns the Report the command line renders; ``interrupted`` is set if Ctrl-C stopped it.
+    With ``on_result``, the results go there as they come instead (see `check_targets`).
     """
     options = options or CheckOptions()
-    return check_targets(discover(list(paths), options.exclude), options, progress)
+    return check_targets(discover(list(paths), options.exclude), options, progress, on_result)
 
 
 def check_targets(
-    targets: list[Target], options: CheckOptions, progress: Progress | None = None
+    targets: list[Target],
+    options: CheckOptions,
+    progress: Progress | None = None,
+    on_result: Callable[[FileResult], None] | None = None,
 ) -> Report:
-    """Check discovered targets, in worker processes when there are many."""
+    """Check discovered targets, in worker processes when there are many.
+
+    With ``on_result``, each result goes there as soon as it is known, in the targets' order,
+    and is not kept: the Report holds no files, only their counts (``Report.streamed``), so
+    that a run's memory does not grow with its number of files.
+    """
     from cosmecheck import batch
 
-    # Facts are for `cosmecheck facts` and check_file; a batch keeps only what it reports, so
-    # that its memory does not grow with the number of files.
+    # Facts are for `cosmecheck facts` and check_file; a batch keeps only what it reports.
     checker = Checker(options, keep_facts=False)
-    results, interrupted = batch.run(checker, targets, options.jobs, progress)
-    calls = [r.call for r in results if r.call and not r.load_errors]
+    kept: list[FileResult] = []
+    tally = Tally()
+    calls: set[str] = set()
+
+    def take(result: FileResult) -> None:
+        tally.add(result)
+        if result.call and not result.load_errors:
+            calls.add(result.call)
+        if on_result is None:
+            kept.append(result)
+        else:
+            on_result(result)
+
+    interrupted = batch.run(checker, targets, options.jobs, take, progress)
     return Report(
-        tuple(results),
+        tuple(kept),
         fail_on=options.fail_on,
         rules=checker.rule_infos(calls),
         interrupted=interrupted,
+        streamed=None if on_result is None else tally,
     )
 
 

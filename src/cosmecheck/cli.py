@@ -19,7 +19,8 @@ import typer
 from cosmecheck import __version__
 from cosmecheck.errors import CosmecheckError, UsageError
 from cosmecheck.model import Limits, place
-from cosmecheck.report import FORMATTERS, clean
+from cosmecheck.report import FORMATTERS, STREAMED, clean
+from cosmecheck.report.progress import progress_bar
 
 app = typer.Typer(
     name="cosmecheck",
@@ -202,12 +203,22 @@ def check(
         targets = [replace(t, found=True) if t.path is not None else t for t in targets]
     if not targets:
         raise UsageError(f"no consortium files found in {' '.join(paths)}")
-    with _progress(len(targets), quiet) as advance:
-        report = check_targets(targets, options, advance)
-    _render(report, outputs, verbose=verbose, quiet=quiet, no_color=no_color)
+    bar = _bar_shown(len(targets), quiet)
+    # Where every report can be written as the files are checked, it is, so that memory does
+    # not grow with their number; not where standard output shares a terminal with the bar.
+    if all(name in STREAMED for name, _ in outputs) and not (
+        bar and sys.stdout.isatty() and any(path is None for _, path in outputs)
+    ):
+        report = _check_streamed(
+            targets, options, outputs, bar, verbose=verbose, quiet=quiet, no_color=no_color
+        )
+    else:
+        with progress_bar(len(targets), bar) as advance:
+            report = check_targets(targets, options, advance)
+        _render(report, outputs, verbose=verbose, quiet=quiet, no_color=no_color)
     if report.interrupted:
         print(
-            f"cosmecheck: interrupted after {len(report.files)} of {len(targets)} files",
+            f"cosmecheck: interrupted after {report.tally.files} of {len(targets)} files",
             file=sys.stderr,
         )
     raise typer.Exit(report.exit_code())
@@ -235,12 +246,40 @@ def _extra_report(text: str) -> tuple[str, Path]:
     return name, Path(path)
 
 
-def _progress(total: int, quiet: bool) -> Any:
-    """A progress bar on a terminal's stderr for batches; nothing in CI, pipes or --quiet."""
-    from cosmecheck.report.progress import progress_bar
+def _bar_shown(total: int, quiet: bool) -> bool:
+    """Whether a progress bar is shown: on a terminal's stderr for batches; not in CI,
+    pipes or with --quiet."""
+    return total > 1 and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
 
-    shown = total > 1 and not quiet and sys.stderr.isatty() and not os.environ.get("CI")
-    return progress_bar(total, shown)
+
+def _check_streamed(
+    targets: list[Any],
+    options: Any,
+    outputs: list[tuple[str, Path | None]],
+    bar: bool,
+    **style: bool,
+) -> Any:
+    """Check the targets, writing every report as the files are checked (formats of STREAMED)."""
+    from cosmecheck.checker import check_targets
+    from cosmecheck.report import Style
+    from cosmecheck.report.output import Streams, name_unloaded
+
+    plain = Style(verbose=style["verbose"], quiet=style["quiet"])
+    streams = Streams(outputs, plain)  # a file that cannot be written stops the run here
+    try:
+        with progress_bar(len(targets), bar) as advance:
+            report = check_targets(targets, options, advance, streams.add)
+    except BaseException:
+        streams.discard()
+        raise
+    streams.close(report)
+    if report.interrupted and not streams.to_stdout:
+        # The files keep what they held; standard output has the counts of what was checked.
+        FORMATTERS["text"](
+            report, sys.stdout, replace(plain, color=_color(sys.stdout, style["no_color"]))
+        )
+    name_unloaded(streams.unloaded, sys.stderr)
+    return report
 
 
 def _write_report(name: str, report: Any, style: Any, stream: TextIO) -> None:
@@ -255,15 +294,22 @@ def _render(report: Any, outputs: list[tuple[str, Path | None]], **style: bool) 
     if report.interrupted:
         # A partial report must not replace a complete one: files keep what they held.
         outputs = [(name, path) for name, path in outputs if path is None] or [("text", None)]
-    # Files first: a reader that closes standard output early must not cost the files.
+    # Files first: a reader that closes standard output early must not cost the files. A file
+    # that cannot be written does not cost the other reports either: its error comes last.
+    failed: list[UsageError] = []
     for name, path in sorted(outputs, key=lambda output: output[1] is None):
         if path is None:
             color = _color(sys.stdout, style["no_color"])
             FORMATTERS[name](report, sys.stdout, replace(plain, color=color))
         else:
-            write_atomically(path, functools.partial(_write_report, name, report, plain))
+            try:
+                write_atomically(path, functools.partial(_write_report, name, report, plain))
+            except UsageError as exc:
+                failed.append(exc)
     if outputs[0][0] != "text" or outputs[0][1] is not None:
-        name_unloaded(report, sys.stderr)
+        name_unloaded(report.files, sys.stderr)
+    if failed:
+        raise failed[0]
 
 
 @app.command()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -191,15 +192,56 @@ class FileResult:
         return len(self.load_errors) or self.count(Severity.ERROR)
 
 
+@dataclass(slots=True)
+class Tally:
+    """A run's files counted by status, and their findings by severity, as the files come."""
+
+    statuses: dict[Status, int] = field(default_factory=lambda: dict.fromkeys(Status, 0))
+    severities: dict[Severity, int] = field(default_factory=lambda: dict.fromkeys(Severity, 0))
+
+    @classmethod
+    def of(cls, files: Iterable[FileResult]) -> Tally:
+        """The counts of these files."""
+        tally = cls()
+        for result in files:
+            tally.add(result)
+        return tally
+
+    def add(self, result: FileResult) -> None:
+        """Count one more file."""
+        self.statuses[result.status] += 1
+        for item in result.findings:
+            self.severities[item.severity] += 1
+
+    @property
+    def files(self) -> int:
+        """How many files were counted."""
+        return sum(self.statuses.values())
+
+    def worst(self) -> Severity | None:
+        """The severity of the worst finding, if there is any."""
+        return max((s for s, n in self.severities.items() if n), default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class Report:
-    """The outcome of one run over one or more files."""
+    """The outcome of one run over one or more files.
+
+    A report written as its files were checked (``check_targets`` with ``on_result``) keeps
+    none of them: ``files`` is empty and ``streamed`` holds the counts of them all.
+    """
 
     files: tuple[FileResult, ...]
     fail_on: Severity = Severity.ERROR
     # The rules reported on, by (call, rule id): two calls may share rule ids.
     rules: dict[tuple[str, str], RuleInfo] = field(default_factory=dict, compare=False)
     interrupted: bool = False
+    streamed: Tally | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def tally(self) -> Tally:
+        """The counts of every file of the run, kept or not."""
+        return Tally.of(self.files) if self.streamed is None else self.streamed
 
     def rule(self, call: str | None, rule_id: str) -> RuleInfo | None:
         """The help text of a rule of a call, if the report has it."""
@@ -210,14 +252,13 @@ class Report:
         threshold = self.fail_on if fail_on is None else fail_on
         if self.interrupted:
             return 130
-        if any(f.load_errors for f in self.files):
+        tally = self.tally
+        if tally.statuses[Status.ERROR]:
             return 2
-        worst = [x.severity for f in self.files for x in f.findings]
-        return 1 if worst and max(worst) >= threshold else 0
+        worst = tally.worst()
+        return 1 if worst is not None and worst >= threshold else 0
 
     def summary(self) -> dict[str, int]:
         """Counts of files by status."""
-        counts = {"files": len(self.files), **{status.value: 0 for status in Status}}
-        for f in self.files:
-            counts[f.status.value] += 1
-        return counts
+        tally = self.tally
+        return {"files": tally.files, **{s.value: n for s, n in tally.statuses.items()}}

@@ -1,4 +1,8 @@
-"""Renderers of a Report, picked by name: ``FORMATTERS[name](report, stream, style)``."""
+"""Renderers of a Report, picked by name: ``FORMATTERS[name](report, stream, style)``.
+
+The formats of ``STREAMED`` can also be written as a run goes, a file's result at a time:
+``writer(name, stream, style)``, then ``add`` each result and ``close`` with the Report.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,9 @@ import importlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Protocol, TextIO
 
-from cosmecheck.model import Report
+from cosmecheck.model import FileResult, Report
 
 # Characters a terminal acts on: C0 and C1 controls (ESC starts colour and cursor sequences,
 # a newline could forge a line of the report) and the bidirectional overrides that reorder
@@ -50,3 +54,32 @@ def _lazy(name: str) -> Formatter:
 FORMATTERS: dict[str, Formatter] = {
     name: _lazy(name) for name in ("text", "json", "sarif", "junit", "github", "csv")
 }
+
+
+# The formats that can write a file's result before the next is known. The others need them
+# all first: the text report sorts its table, JUnit counts cases before writing them, and a
+# SARIF result refers to its rule by its place in the list of every checked call's rules.
+STREAMED = ("json", "csv", "github")
+
+
+class Writer(Protocol):
+    """A report written as results come."""
+
+    def add(self, result: FileResult) -> None:
+        """Write one file's result."""
+
+    def close(self, report: Report) -> None:
+        """Write what follows the files; ``report`` has the counts of the whole run."""
+
+
+def writer(name: str, stream: TextIO, style: Style) -> Writer:
+    """The writer of a format of ``STREAMED``, its module imported on first use."""
+    made: Writer = importlib.import_module(f"cosmecheck.report.{name}").Writer(stream, style)
+    return made
+
+
+def write_all(writer: Writer, report: Report) -> None:
+    """Write a whole report through a writer."""
+    for result in report.files:
+        writer.add(result)
+    writer.close(report)

@@ -13,7 +13,7 @@ import csv
 from typing import TextIO
 
 from cosmecheck.model import FileResult, Report, Severity
-from cosmecheck.report import Style
+from cosmecheck.report import Style, write_all
 
 BOM = "\ufeff"
 HEADER = ["path", "acronym", "call", "status", "errors", "warnings", "infos", "failed_rules"]
@@ -22,10 +22,23 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
     """Write the header and one row per file."""
-    stream.write(BOM)
-    writer = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(HEADER)
-    writer.writerows(row(result) for result in report.files)
+    write_all(Writer(stream, style), report)
+
+
+class Writer:
+    """The CSV report written row by row, as results come."""
+
+    def __init__(self, stream: TextIO, style: Style | None = None) -> None:
+        stream.write(BOM)
+        self._rows = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        self._rows.writerow(HEADER)
+
+    def add(self, result: FileResult) -> None:
+        """Write one file's row."""
+        self._rows.writerow(row(result))
+
+    def close(self, report: Report) -> None:
+        """Nothing follows the rows."""
 
 
 def row(result: FileResult) -> list[str]:

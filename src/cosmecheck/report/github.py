@@ -10,7 +10,7 @@ from pathlib import PurePath
 from typing import TextIO
 
 from cosmecheck.model import FileResult, Report, Severity
-from cosmecheck.report import Style
+from cosmecheck.report import Style, write_all
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 LOAD_ERROR = "load-error"
@@ -18,12 +18,25 @@ LOAD_ERROR = "load-error"
 
 def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
     """Write the workflow commands and a plain summary line."""
-    from cosmecheck.report.text import summary_line
+    write_all(Writer(stream, style), report)
 
-    for result in report.files:
+
+class Writer:
+    """The workflow commands written file by file, as results come, then the summary line."""
+
+    def __init__(self, stream: TextIO, style: Style | None = None) -> None:
+        self._stream = stream
+
+    def add(self, result: FileResult) -> None:
+        """Write the commands of one file."""
         for line in file_commands(result):
-            stream.write(line + "\n")
-    stream.write(f"cosmecheck: {summary_line(report).plain}\n")
+            self._stream.write(line + "\n")
+
+    def close(self, report: Report) -> None:
+        """Write the summary line of the whole run."""
+        from cosmecheck.report.text import summary_line
+
+        self._stream.write(f"cosmecheck: {summary_line(report).plain}\n")
 
 
 def file_commands(result: FileResult) -> list[str]:

@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from cosmecheck import __version__
 from cosmecheck.model import FileResult, Finding, LoadProblem, Report
-from cosmecheck.report import Style
+from cosmecheck.report import Style, write_all
 
 
 def finding(item: Finding) -> dict[str, Any]:
@@ -50,18 +50,33 @@ def document(report: Report) -> dict[str, Any]:
 
 
 def render(report: Report, stream: TextIO, style: Style | None = None) -> None:
-    """Write the JSON report, the bytes ``json.dump(document(report), indent=2)`` would write.
+    """Write the JSON report, the bytes ``json.dump(document(report), indent=2)`` would write."""
+    write_all(Writer(stream, style), report)
 
-    The files are written one by one rather than built into one document first, so that the
-    memory a report of many thousands of files needs does not grow with their number.
+
+class Writer:
+    """The JSON report written file by file, as results come, and closed with the summary.
+
+    Nothing is built whole, so that the memory a report of many thousands of files needs does
+    not grow with their number.
     """
-    stream.write(f'{{\n  "cosmecheck": {_dumps(__version__)},\n  "files": [')
-    for index, result in enumerate(report.files):
+
+    def __init__(self, stream: TextIO, style: Style | None = None) -> None:
+        self._stream = stream
+        self._written = 0
+        stream.write(f'{{\n  "cosmecheck": {_dumps(__version__)},\n  "files": [')
+
+    def add(self, result: FileResult) -> None:
+        """Write one file's entry."""
         entry = _dumps(file_result(result)).replace("\n", "\n    ")  # no raw newline in JSON text
-        stream.write(f"{',' if index else ''}\n    {entry}")
-    stream.write("\n  ]" if report.files else "]")
-    summary = _dumps(report.summary()).replace("\n", "\n  ")
-    stream.write(f',\n  "summary": {summary}\n}}\n')
+        self._stream.write(f"{',' if self._written else ''}\n    {entry}")
+        self._written += 1
+
+    def close(self, report: Report) -> None:
+        """End the list of files and write the summary of the whole run."""
+        self._stream.write("\n  ]" if self._written else "]")
+        summary = _dumps(report.summary()).replace("\n", "\n  ")
+        self._stream.write(f',\n  "summary": {summary}\n}}\n')
 
 
 def _dumps(value: Any) -> str:

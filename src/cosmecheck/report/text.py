@@ -309,16 +309,16 @@ def _worst_first(result: FileResult) -> tuple[int, int, int, str]:
 
 def summary_line(report: Report) -> Text:
     """``2 files: 1 eligible, 1 ineligible · 3 errors, 1 warning, 0 info``."""
-    counts = report.summary()
-    files = f"{counts['files']} file{'s' if counts['files'] != 1 else ''}"
+    tally = report.tally  # of every file, where a report written as it went holds none
+    counts = {status.value: n for status, n in tally.statuses.items()}
+    files = f"{tally.files} file{'s' if tally.files != 1 else ''}"
     parts = [f"{counts[k]} {k}" for k in ("eligible", "ineligible") if counts[k]]
     if counts["error"]:
         parts.append(f"{counts['error']} not loaded")
     if counts["skipped"]:
         parts.append(f"{counts['skipped']} skipped (not consortium files)")
-    findings = [x for f in report.files for x in f.findings]
     totals = ", ".join(
-        _plural(sum(1 for x in findings if x.severity is s), SEVERITY_HEADING[s].rstrip("s"))
+        _plural(tally.severities[s], SEVERITY_HEADING[s].rstrip("s"))
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
     )
     return Text(f"{files}: {', '.join(parts) or 'none checked'} · {totals}", style="bold")
