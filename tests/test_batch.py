@@ -5,6 +5,7 @@ batch, and Ctrl-C.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -863,6 +864,56 @@ def test_ctrl_c_reports_what_was_checked(big: Path, jobs: int) -> None:
     assert not [pid for pid in workers if Path("/proc", str(pid)).exists()]
     with pytest.raises(ProcessLookupError):
         os.killpg(group, 0)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="a signal sent to this very process")
+def test_ctrl_c_lost_inside_a_compiled_extension_still_stops_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for number in range(5):
+        _copy(RECIPE, tmp_path / f"{number}.yaml")
+    check_target = Checker.check_target
+
+    def losing_ctrl_c(self: Checker, target: Any) -> Any:
+        # Python raises KeyboardInterrupt right here, and the extension drops it, as
+        # jsonschema-rs 0.61 can inside a validation.
+        with contextlib.suppress(KeyboardInterrupt):
+            os.kill(os.getpid(), signal.SIGINT)
+        return check_target(self, target)
+
+    monkeypatch.setattr(Checker, "check_target", losing_ctrl_c)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    report = check_paths([str(tmp_path)], CheckOptions(jobs=1))
+    assert report.interrupted
+    assert len(report.files) == 1  # stopped after the file at hand
+    assert report.exit_code() == 130
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_ctrl_c_handler_of_the_embedding_program_is_left_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    pressed: list[int] = []
+
+    def own(signum: int, frame: Any) -> None:
+        pressed.append(signum)
+
+    previous = signal.signal(signal.SIGINT, own)
+    try:
+        seen = []
+        check_target = Checker.check_target
+
+        def spy(self: Checker, target: Any) -> Any:
+            seen.append(signal.getsignal(signal.SIGINT))
+            return check_target(self, target)
+
+        monkeypatch.setattr(Checker, "check_target", spy)
+        report = check_paths([str(p) for p in ALL_EXAMPLES], CheckOptions(jobs=1))
+        assert not report.interrupted
+        assert seen == [own] * len(ALL_EXAMPLES)
+        assert signal.getsignal(signal.SIGINT) is own
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 OLD_TEXT = "the previous text report\n"

@@ -153,6 +153,33 @@ def test_the_process_ends_with_the_status_and_every_byte_written(
     assert "Traceback" not in run.stderr
 
 
+# Ctrl-C while the command line is still being imported: the import of cosmecheck.cli raises.
+_CTRL_C_WHILE_LOADING = """
+import sys
+class CtrlC:
+    def find_spec(self, name, path=None, target=None):
+        if name == "cosmecheck.cli":
+            raise KeyboardInterrupt
+sys.meta_path.insert(0, CtrlC())
+sys.argv = ["cosmecheck", "check", "examples/recipe4mobility.yaml"]
+from cosmecheck.__main__ import main
+main()
+"""
+
+
+def test_ctrl_c_while_loading_ends_with_130_and_no_traceback() -> None:
+    run = subprocess.run(
+        [sys.executable, "-c", _CTRL_C_WHILE_LOADING],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=cli_env(),
+        timeout=60,
+        check=False,
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (130, "", "cosmecheck: interrupted\n")
+
+
 def test_a_large_report_arrives_whole_through_a_pipe(tmp_path: Path) -> None:
     for number in range(150):
         shutil.copy(EXAMPLES / "over-budget.yaml", tmp_path / f"{number:03d}.yaml")

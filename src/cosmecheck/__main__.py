@@ -23,8 +23,11 @@ def main() -> None:
 
         print(f"cosmecheck {__version__}")
         return
-    from cosmecheck.cli import main as run
-
+    try:
+        from cosmecheck.cli import main as run
+    except KeyboardInterrupt:  # Ctrl-C while the command line loads: no traceback either
+        print("cosmecheck: interrupted", file=sys.stderr)
+        _end(130)
     try:
         run()
     except SystemExit as exc:

@@ -10,9 +10,12 @@ memory) ends the run with an error rather than a hang.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from types import FrameType
 
 from cosmecheck.checker import Checker, Progress
 from cosmecheck.discovery import Target
@@ -60,13 +63,45 @@ def _in_process(
     take: Callable[[FileResult], None],
     progress: Progress,
 ) -> bool:
-    try:
-        for target in targets:
-            take(checker.check_target(target))
-            progress(1)
-    except KeyboardInterrupt:
-        return True
+    with _noting_ctrl_c() as pressed:
+        try:
+            for target in targets:
+                take(checker.check_target(target))
+                progress(1)
+                if pressed():
+                    raise KeyboardInterrupt
+        except KeyboardInterrupt:
+            return True
     return False
+
+
+@contextlib.contextmanager
+def _noting_ctrl_c() -> Iterator[Callable[[], bool]]:
+    """Yield a function that tells whether Ctrl-C was pressed since; it still interrupts.
+
+    A compiled extension can lose the KeyboardInterrupt raised while it runs: jsonschema-rs
+    0.61 sometimes returns a verdict instead, and the batch would go on to its end. The note
+    taken here stops it after the file at hand. Only where Python's own handler is in place,
+    in the main thread: a program that embeds cosmecheck with a handler of its own keeps it.
+    """
+    noted = False
+
+    def note(signum: int, frame: FrameType | None) -> None:
+        nonlocal noted
+        noted = True
+        raise KeyboardInterrupt
+
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield lambda: False
+        return
+    signal.signal(signal.SIGINT, note)
+    try:
+        yield lambda: noted
+    finally:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _in_workers(
