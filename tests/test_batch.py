@@ -446,8 +446,9 @@ def test_library_jobs_give_the_same_report(many: Path) -> None:
 # progress bar
 
 
-def _stderr_on_a_terminal(*args: str, **env: str) -> tuple[int, bytes]:
-    """Run a batch with stderr on a pseudo-terminal (stdout piped); what the terminal got."""
+def _stderr_on_a_terminal(*args: str, **env: str) -> tuple[int, bytes, bytes]:
+    """Run a batch with stderr on a pseudo-terminal (stdout piped): the exit status, what the
+    terminal got and standard output."""
     leader, follower = pty.openpty()
     try:
         proc = subprocess.Popen(
@@ -471,20 +472,24 @@ def _stderr_on_a_terminal(*args: str, **env: str) -> tuple[int, bytes]:
     finally:
         os.close(leader)
     assert proc.stdout is not None
-    proc.stdout.read()
+    stdout = proc.stdout.read()
     proc.stdout.close()
-    return proc.wait(timeout=60), received
+    return proc.wait(timeout=60), received, stdout
 
 
 @pytest.mark.skipif(not hasattr(os, "openpty"), reason="needs a pseudo-terminal")
-def test_progress_bar_on_a_terminal_only() -> None:
-    code, shown = _stderr_on_a_terminal()
+@pytest.mark.parametrize("report", ["text", "json"])  # kept to the end, or written as it goes
+def test_progress_bar_on_a_terminal_only(report: str) -> None:
+    code, shown, stdout = _stderr_on_a_terminal("-f", report)
     assert code == 1
     assert b"checking" in shown
     assert b"/5" in shown  # done of total
+    assert b"checking" not in stdout
+    if report == "json":
+        assert len(json.loads(stdout)["files"]) == 5
 
-    for args, env in [((), {"CI": "true"}), (("--quiet",), {})]:
-        code, shown = _stderr_on_a_terminal(*args, **env)
+    for args, env in [(("-f", report), {"CI": "true"}), (("-f", report, "--quiet"), {})]:
+        code, shown, _ = _stderr_on_a_terminal(*args, **env)
         assert code == 1
         assert shown == b"", (args, env)
 
