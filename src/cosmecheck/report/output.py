@@ -133,12 +133,13 @@ class Streams:
         errors: list[Exception] = []
         try:
             for output, sink in self._files:
-                if not report.interrupted:
-                    self._finish(sink, report)
-                if report.interrupted or sink in self._failed:
+                if report.interrupted:
                     output.discard()
-                    if sink in self._failed:
-                        errors.append(output.error(self._failed[sink]))
+                    continue
+                self._finish(sink, report)
+                if sink in self._failed:
+                    output.discard()
+                    errors.append(output.error(self._failed[sink]))
                     continue
                 try:
                     output.commit()
