@@ -200,7 +200,7 @@ def check_targets(
     """Check discovered targets, in worker processes when there are many.
 
     With ``on_result``, each result goes there as soon as it is known, in the targets' order,
-    and is not kept: the Report holds no files, only their counts (``Report.streamed``), so
+    and is not kept: the Report holds no files, only their counts (``Report.counted``), so
     that a run's memory does not grow with its number of files.
     """
     from cosmecheck import batch
@@ -226,7 +226,7 @@ def check_targets(
         fail_on=options.fail_on,
         rules=checker.rule_infos(calls),
         interrupted=interrupted,
-        streamed=None if on_result is None else tally,
+        counted=tally,
     )
 
 

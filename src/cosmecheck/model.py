@@ -227,8 +227,9 @@ class Tally:
 class Report:
     """The outcome of one run over one or more files.
 
-    A report written as its files were checked (``check_targets`` with ``on_result``) keeps
-    none of them: ``files`` is empty and ``streamed`` holds the counts of them all.
+    ``counted`` holds the counts of a run's files as they were checked (``check_targets``); a
+    report written as they came (with ``on_result``) keeps none of them, and ``files`` is empty.
+    Without it, the counts are those of ``files``.
     """
 
     files: tuple[FileResult, ...]
@@ -236,12 +237,12 @@ class Report:
     # The rules reported on, by (call, rule id): two calls may share rule ids.
     rules: dict[tuple[str, str], RuleInfo] = field(default_factory=dict, compare=False)
     interrupted: bool = False
-    streamed: Tally | None = field(default=None, compare=False, repr=False)
+    counted: Tally | None = field(default=None, compare=False, repr=False)
 
     @property
     def tally(self) -> Tally:
         """The counts of every file of the run, kept or not."""
-        return Tally.of(self.files) if self.streamed is None else self.streamed
+        return Tally.of(self.files) if self.counted is None else self.counted
 
     def rule(self, call: str | None, rule_id: str) -> RuleInfo | None:
         """The help text of a rule of a call, if the report has it."""
