@@ -69,7 +69,7 @@ def _in_process(
                 take(checker.check_target(target))
                 progress(1)
                 if pressed():
-                    raise KeyboardInterrupt
+                    return True
         except KeyboardInterrupt:
             return True
     return False
