@@ -113,10 +113,11 @@ class Streams:
         except BaseException:
             self.discard()
             raise
+        self._writers = [sink for _, sink in self._files] + self._stdout
 
     def add(self, result: FileResult) -> None:
         """Write one file's result to every report."""
-        for sink in [w for _, w in self._files] + self._stdout:
+        for sink in self._writers:
             if sink not in self._failed:
                 try:
                     sink.add(result)
