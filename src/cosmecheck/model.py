@@ -32,8 +32,9 @@ def pickled_by_fields(cls: type[_T]) -> type[_T]:
 def _kept_once(instance: object, names: tuple[str, ...]) -> None:
     """Intern the texts of a frozen instance that recur from file to file.
 
-    A batch's main process keeps every result until its report is written, and results made
-    in workers arrive as copies: one copy of each message, path or call is kept.
+    A batch whose report needs every result first (text, JUnit, SARIF, or a library caller's
+    Report) keeps them all in its main process, and results made in workers arrive as copies:
+    one copy of each message, path or call is kept.
     """
     for name in names:
         value = getattr(instance, name)
