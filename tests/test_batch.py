@@ -1030,7 +1030,9 @@ def _rendered(report: Report, name: str) -> str:
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_reports_written_as_the_run_goes_are_the_whole_reports(many: Path, jobs: int) -> None:
+def test_reports_written_as_the_run_goes_are_the_whole_reports(
+    many: Path, jobs: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """JSON, CSV and GitHub annotations are written file by file, byte for byte as from a
     report that keeps every result."""
     reports = many.parent / f"streamed-{jobs}"
@@ -1043,12 +1045,8 @@ def test_reports_written_as_the_run_goes_are_the_whole_reports(many: Path, jobs:
     )  # fmt: skip
     assert proc.returncode == 1, proc.stderr.decode()
     assert proc.stderr == b""
-    previous = Path.cwd()
-    os.chdir(many.parent)
-    try:
-        whole = check_paths(["many"], CheckOptions(jobs=1))
-    finally:
-        os.chdir(previous)
+    monkeypatch.chdir(many.parent)  # the paths as the command shows them
+    whole = check_paths(["many"], CheckOptions(jobs=1))
     assert len(whole.files) == MANY
     assert proc.stdout.decode("utf-8") == _rendered(whole, "json")
     assert csv_file.read_text("utf-8") == _rendered(whole, "csv")
