@@ -28,7 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from cosmecheck.errors import CosmecheckError
+from cosmecheck.errors import CosmecheckError, closest
 
 CONFIG_FILE = "cosmecheck.toml"
 PYPROJECT = "pyproject.toml"
@@ -174,10 +174,8 @@ def _explain(error: Any, prefix: str) -> list[str]:
 
 
 def _unknown(key: str, known: list[str], prefix: str) -> str:
-    import difflib
-
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f"did you mean `{close[0]}`?" if close else f"the keys are: {', '.join(known)}"
+    close = closest(key, known)
+    hint = f"did you mean `{close}`?" if close is not None else f"the keys are: {', '.join(known)}"
     return f"unknown key {_name([key], prefix)} ({hint})"
 
 
@@ -195,10 +193,8 @@ def _plain(error: Any) -> str:
         hint = f" (write [{_shown(value)}])" if wanted == "array" and isinstance(value, str) else ""
         return f"must be {_WORDS.get(wanted, wanted)}, not {_shown(value)}{hint}"
     if keyword == "enum":
-        import difflib
-
-        close = difflib.get_close_matches(str(value).lower(), wanted, n=1)
-        hint = f" (did you mean {_shown(close[0])}?)" if close else ""
+        close = closest(str(value).lower(), wanted)
+        hint = f" (did you mean {_shown(close)}?)" if close is not None else ""
         return f"must be one of {', '.join(wanted)}, not {_shown(value)}{hint}"
     if keyword == "pattern":
         return "must not be empty"

@@ -17,7 +17,7 @@ from importlib import resources
 from typing import Any
 
 from cosmecheck import countries
-from cosmecheck.errors import LoadError
+from cosmecheck.errors import LoadError, closest
 from cosmecheck.loader import Parsed, child_path
 from cosmecheck.model import LoadProblem
 from cosmecheck.tables import nuts_country
@@ -185,10 +185,10 @@ class _Reader:
             known = list(error.schema.get("properties", {}))
             for key in error.instance:
                 if key not in known and not key.startswith("x-"):
-                    close = _close(key, known)
+                    close = closest(key, known)
                     hint = (
-                        f" (did you mean `{close[0]}`?)"
-                        if close
+                        f" (did you mean `{close}`?)"
+                        if close is not None
                         else f" (known: {', '.join(known)})"
                     )
                     self.problem(
@@ -198,8 +198,8 @@ class _Reader:
                     )
         elif keyword == "enum":
             options = [str(o) for o in error.validator_value]
-            close = _close(str(error.instance), options)
-            hint = f"; did you mean {close[0]}?" if close else ""
+            close = closest(str(error.instance), options)
+            hint = f"; did you mean {close}?" if close is not None else ""
             self.problem(
                 path,
                 f"{self.where(path)} must be one of {', '.join(options)}, "
@@ -310,12 +310,6 @@ class _Reader:
         except ValueError as exc:
             self.problem(path, f"{self.where(path)}: {exc}")
             return None
-
-
-def _close(word: str, options: list[str]) -> list[str]:
-    import difflib  # only for a file with a mistake
-
-    return difflib.get_close_matches(word, options, n=1)
 
 
 def shown(value: Any) -> str:

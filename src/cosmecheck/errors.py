@@ -28,3 +28,14 @@ class RulePackError(CosmecheckError):
 
 class UsageError(CosmecheckError):
     """A command-line value the library cannot use (an unknown call, a bad date)."""
+
+
+def closest(word: str, options: list[str]) -> str | None:
+    """The option a mistyped word most likely meant, for a "did you mean" (None if none is near).
+
+    difflib is imported here, only for an error that needs it.
+    """
+    import difflib
+
+    close = difflib.get_close_matches(word, options, n=1)
+    return close[0] if close else None
